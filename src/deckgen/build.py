@@ -1,0 +1,189 @@
+"""The build: load → validate → localise → brand → compose → render → write.
+
+Everything is read, checked and rendered in memory before the first file is
+written, so a bad deck stops the run with nothing half-done; each output is
+then written to a temporary file beside its target and renamed over it, so a
+failure never leaves a partial file or clobbers the last good one.  This module
+is the only one that chooses output paths and writes files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .brand import Brand, load_brand
+from .compose import compose_deck
+from .errors import DeckgenError, OutputError, Problem, display_path
+from .load import DECK_FILE, LoadedDeck, load_decks
+from .render_pdf import PdfRenderer, Sandbox, environment, layout_path
+from .render_pptx import render_pptx
+from .scene import DeckScene, TextFrame
+
+FORMATS = ("pptx", "pdf")
+DECKS_DIR = "decks"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path = Path("dist")
+    formats: tuple[str, ...] = FORMATS
+    locales: tuple[str, ...] = ()  # empty: every available locale
+    brand: str | None = None  # override the decks' brand
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Output:
+    deck_id: str
+    locale: str
+    format: str
+    path: Path
+    size: int
+
+
+@dataclass
+class BuildReport:
+    outputs: list[Output] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def project_root(start: Path) -> Path:
+    """The project a deck belongs to: the nearest folder above it holding ``assets/brands``."""
+    start = start.resolve()
+    for candidate in [start, *start.parents]:
+        if (candidate / "assets" / "brands").is_dir():
+            return candidate
+    return Path.cwd().resolve()
+
+
+def find_decks(project: Path) -> list[Path]:
+    """Every deck folder under ``decks/`` of *project*, sorted."""
+    root = project / DECKS_DIR
+    return sorted(p.parent for p in root.glob(f"*/{DECK_FILE}")) if root.is_dir() else []
+
+
+def output_path(out: Path, deck_id: str, locale: str, fmt: str, brand: str | None = None) -> Path:
+    """``OUT/<deck>/<locale>/<deck>-<locale>.<fmt>``; a brand override gets its own folder level."""
+    base = out / deck_id
+    if brand:
+        base = base / brand
+    return base / locale / f"{deck_id}-{locale}.{fmt}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write *data* to *path* through a temporary file and a rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {display_path(path.parent)}: {exc.strerror}; "
+                          "choose another folder with --out") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"could not write {display_path(path)}: {exc.strerror}; "
+                          "the previous file, if any, is unchanged") from None
+
+
+def overflow_warnings(scene: DeckScene) -> list[Problem]:
+    """One warning per text box still too long at its smallest allowed size."""
+    out = []
+    for s in scene.slides:
+        for f in s.frames:
+            if isinstance(f, TextFrame) and f.overflow > 0.005:
+                out.append(Problem(f"{f.field or f.name} is {round(f.overflow * 100)}% too long for its box "
+                                   "even at the smallest allowed size; shorten the text",
+                                   slide=f"{s.id} [{scene.locale}]"))
+    return out
+
+
+@dataclass
+class Builder:
+    """Builds decks; keeps what can be shared between decks and locales of one run."""
+
+    options: BuildOptions
+    progress: Callable[[str], None] = lambda message: None
+    pdf: PdfRenderer = field(default_factory=PdfRenderer)
+    _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
+
+    def brand(self, loaded: LoadedDeck, project: Path) -> Brand:
+        brand_id = self.options.brand or loaded.deck.brand
+        key = (project, brand_id)
+        if key not in self._brands:
+            referrer = None if self.options.brand else loaded.location(("brand",))
+            self._brands[key] = load_brand(brand_id, project, referrer)
+        return self._brands[key]
+
+    def locales(self, loaded: LoadedDeck) -> list[str]:
+        available = [loaded.deck.language]
+        if not self.options.locales:
+            return available
+        missing = [loc for loc in self.options.locales if loc not in available]
+        if missing:
+            raise DeckgenError(
+                f"deck '{loaded.deck.id}' has no translation for {', '.join(missing)}; "
+                f"available: {', '.join(available)}", loaded.location(("language",)))
+        return [loc for loc in available if loc in self.options.locales]
+
+    def render(self, decks: Iterable[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
+        """Render every output in memory."""
+        results: list[tuple[Path, bytes, Output]] = []
+        warnings: list[Problem] = []
+        problems: list[Problem] = []
+        for loaded in decks:
+            project = project_root(loaded.directory)
+            try:
+                brand = self.brand(loaded, project)
+                locales = self.locales(loaded)
+            except DeckgenError as exc:
+                problems.extend(exc.problems)
+                continue
+            sandbox = Sandbox({"deck.invalid": loaded.directory, "project.invalid": project})
+            env = environment(layout_path(loaded.directory, project), sandbox) if "pdf" in self.options.formats \
+                else None
+            for locale in locales:
+                scene = compose_deck(loaded.deck, loaded.directory, brand, locale)
+                warnings.extend(overflow_warnings(scene))
+                for fmt in self.options.formats:
+                    self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
+                    data = render_pptx(scene) if fmt == "pptx" else self.pdf.render(scene, env, sandbox)
+                    path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.options.brand)
+                    results.append((path, data, Output(loaded.deck.id, locale, fmt, path, len(data))))
+        if problems:
+            raise DeckgenError(problems)
+        return results, warnings
+
+
+def build(deck_dirs: list[Path], options: BuildOptions,
+          progress: Callable[[str], None] = lambda message: None,
+          written: Callable[[Output], None] = lambda output: None) -> BuildReport:
+    """Build *deck_dirs* with *options*; raise :class:`DeckgenError` before writing anything if a deck is bad."""
+    started = time.perf_counter()
+    decks = load_decks(deck_dirs)
+    builder = Builder(options, progress)
+    results, warnings = builder.render(decks)
+    if options.strict and warnings:
+        raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
+                            for w in warnings])
+    report = BuildReport(warnings=warnings)
+    for path, data, output in results:
+        write_atomic(path, data)
+        report.outputs.append(output)
+        written(output)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,125 @@
+"""The ``deckgen`` command line.  Thin: parse options, call the core, report.
+
+Exit codes: 0 success, 1 a problem in the user's files (printed as
+``file:line:col: slide <id>: …``, never a traceback), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import DeckgenError
+
+HELP_BUILD = """Build decks into PPTX and PDF.
+
+DECK_DIR is a deck folder (holding deck.yaml); with none, every deck under decks/ is built.
+Outputs go to OUT/<deck-id>/<locale>/<deck-id>-<locale>.pptx and .pdf."""
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+class DeckgenGroup(click.Group):
+    """Turns :class:`DeckgenError` into ``Error:`` lines and exit code 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except DeckgenError as exc:
+            for problem in exc.problems:
+                click.echo(f"Error: {problem}", err=True)
+            if len(exc.problems) > 1:
+                click.echo(f"{len(exc.problems)} problems; nothing was written.", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=DeckgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), prog_name="deckgen")
+def main() -> None:
+    """deckgen: one deck definition → on-brand, translated PPTX and PDF decks."""
+
+
+def _human(size: int) -> str:
+    for unit in ("B", "KiB", "MiB"):
+        if size < 1024 or unit == "MiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
+    from .build import find_decks, project_root
+
+    if paths:
+        return list(paths)
+    found = find_decks(project_root(Path.cwd()))
+    if not found:
+        raise DeckgenError("no decks found under decks/; pass a deck folder or create one with 'deckgen new'")
+    return found
+
+
+@main.command(help=HELP_BUILD)
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Output folder.")
+@click.option("--format", "-f", "formats", type=click.Choice(["pptx", "pdf"]), multiple=True,
+              help="Output format (repeatable); default: both.")
+@click.option("--locale", "-l", "locales", multiple=True, metavar="CODE",
+              help="Build only this locale (repeatable); default: all the deck has.")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. text too long for its box) as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
+          strict: bool, quiet: bool) -> None:
+    from .build import FORMATS, BuildOptions
+    from .build import build as run_build
+    from .errors import display_path
+
+    options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
+                           strict=strict)
+
+    def progress(message: str) -> None:
+        if not quiet and sys.stderr.isatty():
+            click.echo(f"  {message}…", err=True)
+
+    def written(output) -> None:
+        if not quiet:
+            click.echo(f"wrote {display_path(output.path)} ({_human(output.size)})")
+
+    report = run_build(_deck_dirs(deck_dirs), options, progress, written)
+    for w in report.warnings:
+        click.echo(f"Warning: {w}", err=True)
+    if not quiet:
+        total = sum(o.size for o in report.outputs)
+        decks = len({o.deck_id for o in report.outputs})
+        click.echo(f"built {len(report.outputs)} files from {decks} deck(s), {_human(total)}, "
+                   f"in {report.seconds:.2f} s")
+
+
+@main.command()
+@click.argument("deck_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="Title of the new deck (default: from the folder name).")
+@click.option("--brand", default=None, help="Brand id (default: the project's community brand).")
+def new(deck_dir: Path, title: str | None, brand: str | None) -> None:
+    """Create a new deck folder with a deck.yaml that builds as it is."""
+    from .scaffold import scaffold
+
+    file = scaffold(deck_dir, title=title, brand=brand)
+    click.echo(f"created {file}")
+    click.echo(f"build it with: deckgen build {deck_dir}")
+
+
+@main.command()
+@click.option("--indent", default=2, show_default=True, help="JSON indentation.")
+def schema(indent: int) -> None:
+    """Print the JSON Schema of deck.yaml (for editor completion and validation)."""
+    from .model import deck_json_schema
+
+    click.echo(json.dumps(deck_json_schema(), indent=indent, ensure_ascii=False))

@@ -1,0 +1,92 @@
+"""Locale-aware data: dates, times, numbers, lists and country names through Babel/CLDR.
+
+The locale is always an argument; nothing here reads process state.  The few
+typographic rules CLDR lacks live here, in one place, and never in catalogs:
+
+* French writes the first day of a month as an ordinal, ``1er`` (``1^er^`` in our
+  inline markup, so both renderers draw a superscript);
+* a list item that starts with a month name is capitalised in French (and in the
+  other languages whose month names are lower case), as lists there are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton, format_time
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+#: languages that write the first of the month as an ordinal, with its suffix
+FIRST_OF_MONTH = {"fr": "er"}
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#@^~])")
+
+
+def escape_markup(text: str) -> str:
+    """Escape *text* so inline markup shows it literally."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats deck data for one locale."""
+
+    locale_code: str
+
+    @cached_property
+    def locale(self) -> Locale:
+        return Locale.parse(self.locale_code)
+
+    @property
+    def language(self) -> str:
+        return self.locale.language
+
+    def _first_of_month(self, text: str, day: int) -> str:
+        suffix = FIRST_OF_MONTH.get(self.language)
+        if suffix and day == 1:
+            return re.sub(r"(?<!\d)1(?!\d)", f"1^{suffix}^", text, count=1)
+        return text
+
+    def date(self, value: dt.date, style: str = "long") -> str:
+        """A date in the locale's *style* (``long``: 1 September 2010; ``full`` adds the weekday)."""
+        return self._first_of_month(format_date(value, style, locale=self.locale), value.day)
+
+    def month(self, year: int, month: int, capitalise: bool = False) -> str:
+        """Month and year: ``November 2010``, ``novembre 2010`` (``Novembre 2010`` capitalised)."""
+        text = format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
+        return self.capitalise(text) if capitalise else text
+
+    def time(self, value: dt.time) -> str:
+        """A time in the locale's 24-hour or 12-hour convention."""
+        return format_time(value, "short", locale=self.locale)
+
+    def time_range(self, start: dt.time, end: dt.time) -> str:
+        """A time range, e.g. ``13:00–14:00`` or ``1:00 – 2:00 PM``."""
+        skeleton = "hm" if "a" in self.locale.time_formats["short"].pattern else "Hm"
+        today = dt.date(2000, 1, 3)
+        return format_interval(dt.datetime.combine(today, start), dt.datetime.combine(today, end),
+                               skeleton, locale=self.locale)
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def list(self, items: list[str], style: str = "standard") -> str:
+        """``Twitter, Facebook and LinkedIn`` in the locale's words."""
+        return format_list(items, style=style, locale=self.locale) if items else ""
+
+    def country(self, code: str) -> str:
+        """The country named by ISO code *code* in the locale's language."""
+        return self.locale.territories.get(code, code)
+
+    def weekday(self, index: int) -> str:
+        """Weekday name (0 = Monday) as used inside a sentence."""
+        return self.locale.days["format"]["wide"][index]
+
+    def capitalise(self, text: str) -> str:
+        """Upper-case the first letter (list items in many European languages)."""
+        return text[:1].upper() + text[1:] if text else text

@@ -1,0 +1,184 @@
+"""Inline markup: one place turns deck text into runs every renderer reads.
+
+Supported, in deck files and translations alike:
+
+* ``**bold**``, ``*italic*`` (CommonMark emphasis, parsed by markdown-it-py),
+* ``[text](https://…)`` links and ``<https://…>`` autolinks,
+* ``^sup^`` superscript (the French ``1^er^``) and ``~sub~`` subscript,
+* bare ``https://…`` / ``www.…`` addresses and ``name@example.org`` e-mail addresses,
+* ``#hashtags`` and ``@handles``, linked to the brand's social network,
+* a trailing backslash for a line break.
+
+Raw HTML is never interpreted: ``<b>`` stays the four characters ``<b>``.  Links
+may only use ``http``, ``https`` and ``mailto``; anything else is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+__all__ = ["Run", "LinkStyle", "parse", "plain_text", "MarkupError", "markup_signature"]
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class MarkupError(ValueError):
+    """Inline markup that cannot be accepted (e.g. a ``javascript:`` link)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one formatting; ``text == "\\n"`` is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    sup: bool = False
+    sub: bool = False
+    href: str | None = None
+    kind: str = "text"  # text | link | hashtag | handle | email | url
+
+
+@dataclass(frozen=True)
+class LinkStyle:
+    """How hashtags and handles become links (set by the brand)."""
+
+    hashtag_url: str = "https://twitter.com/hashtag/{tag}"
+    handle_url: str = "https://twitter.com/{handle}"
+
+
+DEFAULT_LINKS = LinkStyle()
+
+_md = MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape", "newline"])
+_md.validateLink = lambda url: url.lower().startswith(SAFE_SCHEMES)  # type: ignore[method-assign]
+
+# Order matters: addresses first, so "#!" inside a URL or "@" in an e-mail address
+# is not taken for a hashtag or handle.
+_TOKEN_RE = re.compile(
+    r"(?P<url>\b(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]])"
+    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)"
+    r"|(?P<hashtag>(?<![\w&/#])#(?P<tag>[^\W\d_][\w]*))"
+    r"|(?P<handle>(?<![\w.@/])@(?P<name>\w{1,30}))"
+    r"|(?P<sup>\^(?P<suptext>[^\s^]{1,20})\^)"
+    r"|(?P<sub>~(?P<subtext>[^\s~]{1,20})~)"
+)
+
+
+def _split_text(text: str, base: Run, links: LinkStyle) -> list[Run]:
+    out: list[Run] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(text):
+        if m.start() > pos:
+            out.append(replace(base, text=text[pos : m.start()]))
+        pos = m.end()
+        linked = base.href is not None
+        if m.group("url"):
+            url = m.group("url")
+            href = base.href or (url if "://" in url else "https://" + url)
+            out.append(replace(base, text=url, href=href, kind=base.kind if linked else "url"))
+        elif m.group("email"):
+            addr = m.group("email")
+            out.append(replace(base, text=addr, href=base.href or f"mailto:{addr}",
+                               kind=base.kind if linked else "email"))
+        elif m.group("hashtag"):
+            tag = m.group("tag")
+            href = base.href or links.hashtag_url.format(tag=tag)
+            out.append(replace(base, text=m.group("hashtag"), href=href,
+                               kind=base.kind if linked else "hashtag"))
+        elif m.group("handle"):
+            name = m.group("name")
+            href = base.href or links.handle_url.format(handle=name)
+            out.append(replace(base, text=m.group("handle"), href=href,
+                               kind=base.kind if linked else "handle"))
+        elif m.group("sup"):
+            out.append(replace(base, text=m.group("suptext"), sup=True))
+        elif m.group("sub"):
+            out.append(replace(base, text=m.group("subtext"), sub=True))
+    if pos < len(text):
+        out.append(replace(base, text=text[pos:]))
+    return out
+
+
+def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    merged: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        prev = merged[-1] if merged else None
+        if (prev is not None and run.text != "\n" and prev.text != "\n"
+                and replace(prev, text="") == replace(run, text="")):
+            merged[-1] = replace(prev, text=prev.text + run.text)
+        else:
+            merged.append(run)
+    return tuple(merged)
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str, links: LinkStyle = DEFAULT_LINKS) -> tuple[Run, ...]:
+    """Parse one paragraph of inline markup into runs.
+
+    >>> [(r.text, r.bold) for r in parse("a **b**")]
+    [('a ', False), ('b', True)]
+    """
+    text = text.strip()
+    if not text:
+        return ()
+    tokens = _md.parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    runs: list[Run] = []
+    bold = italic = 0
+    href: str | None = None
+    for tok in children:
+        t = tok.type
+        if t == "strong_open":
+            bold += 1
+        elif t == "strong_close":
+            bold -= 1
+        elif t == "em_open":
+            italic += 1
+        elif t == "em_close":
+            italic -= 1
+        elif t == "link_open":
+            target = str(tok.attrs.get("href", ""))
+            if not target.lower().startswith(SAFE_SCHEMES):
+                raise MarkupError(f"link target {target!r} is not allowed: use http, https or mailto")
+            href = target
+        elif t == "link_close":
+            href = None
+        elif t == "softbreak":
+            runs.append(Run(" ", bold > 0, italic > 0, href=href, kind="link" if href else "text"))
+        elif t == "hardbreak":
+            runs.append(Run("\n"))
+        elif t in ("text", "text_special", "html_inline", "code_inline"):
+            base = Run("", bold > 0, italic > 0, href=href, kind="link" if href else "text")
+            runs.extend(_split_text(tok.content, base, links))
+        else:  # pragma: no cover - every rule enabled above is handled
+            runs.append(Run(tok.content))
+    return _merge(runs)
+
+
+def plain_text(runs: tuple[Run, ...] | list[Run]) -> str:
+    """The text of *runs* without formatting (line breaks kept as ``\\n``)."""
+    return "".join(r.text for r in runs)
+
+
+_SIGNATURE_RE = re.compile(r"\*\*|(?<!\*)\*(?!\*)|\^|~|\]\(|%\(\w+\)[sd]|\{\w+\}")
+
+
+def markup_signature(text: str) -> tuple[int, int, int, int, int, frozenset[str]]:
+    """Summarise the markup of *text*: counts of bold/italic/sup/sub/link marks and placeholders.
+
+    Used to check a translation keeps the source's markup and placeholders.
+    """
+    runs = parse(text)
+    bold = sum(1 for i, r in enumerate(runs) if r.bold and (i == 0 or not runs[i - 1].bold))
+    italic = sum(1 for i, r in enumerate(runs) if r.italic and (i == 0 or not runs[i - 1].italic))
+    sup = sum(1 for r in runs if r.sup)
+    sub = sum(1 for r in runs if r.sub)
+    links = len({r.href for r in runs if r.kind == "link"})
+    placeholders = frozenset(re.findall(r"%\(\w+\)[sd]|\{\w+\}", text))
+    return bold, italic, sup, sub, links, placeholders

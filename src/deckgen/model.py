@@ -1,0 +1,373 @@
+"""The deck definition: validated, immutable data with no file access.
+
+One pydantic model per YAML object.  Every model forbids unknown fields, so a
+typo is an error with its line, not a silently ignored key.  Which fields hold
+translatable text is declared once per model in ``_i18n`` (a tuple of field
+names); the extractor and the localiser both walk those, so what is extracted is
+exactly what is translated.  Everything else is data (dates, times, numbers,
+country codes, handles, URLs) and is formatted per locale, never translated.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+SLIDE_ID_RE = r"^[a-z0-9][a-z0-9-]*$"
+HEX_COLOR_RE = r"^#[0-9A-Fa-f]{6}$"
+
+YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM.")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="An ISO 3166-1 alpha-2 country code, e.g. GB.")]
+Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", description="An http(s) or mailto address.")]
+
+
+class Model(BaseModel):
+    """Base of every deck object: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    #: names of fields holding translatable text (a str or a list of str)
+    _i18n: ClassVar[tuple[str, ...]] = ()
+
+
+class Plural(Model):
+    """A counted phrase: the singular and plural source forms."""
+
+    one: str = Field(description="Form used for 1, e.g. 'tweetup'.")
+    other: str = Field(description="Form used for other counts, e.g. 'tweetups'.")
+
+
+Label = Union[str, Plural]
+
+
+class Item(Model):
+    """A bullet with optional sub-bullets."""
+
+    text: str
+    items: list[Item | str] = Field(default_factory=list, description="Nested bullets.")
+    _i18n = ("text",)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Link(Model):
+    url: Url
+    text: str | None = Field(default=None, description="Shown instead of the address.")
+    _i18n = ("text",)
+
+
+class Place(Model):
+    """A place and month, e.g. an unconference: Berlin, March 2010."""
+
+    place: str
+    month: YearMonth
+
+
+class Figure(Model):
+    """One key number with its label and optional detail."""
+
+    value: int | float | None = Field(default=None, description="The number; omit for a figure that is only words.")
+    plus: bool = Field(default=False, description="Show as 'at least': 300+.")
+    label: Label = Field(description="What is counted; a {one, other} pair when it depends on the number.")
+    detail: str | None = None
+    places: list[Place] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list)
+    more: str | None = Field(default=None, description="Appended to the list of countries, e.g. 'Eastern Europe'.")
+    names: list[str] = Field(default_factory=list, description="Proper names shown as a list (not translated).")
+    links: list[Link] = Field(default_factory=list)
+    _i18n = ("label", "detail", "more")
+
+
+class Person(Model):
+    name: str
+    handle: str | None = Field(default=None, pattern=r"^@\w{1,30}$")
+    role: str | None = None
+    photo: str | None = Field(default=None, description="Image file beside deck.yaml.")
+    _i18n = ("role",)
+
+
+class Channel(Model):
+    """A place to find the community: a network with handles, links or an address."""
+
+    network: str = Field(description="Where, as shown: 'On Twitter', 'By e-mail'.")
+    handles: list[str] = Field(default_factory=list, description="#hashtags and @handles.")
+    links: list[Link] = Field(default_factory=list)
+    email: str | None = Field(default=None, pattern=r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+    _i18n = ("network",)
+
+
+# --- events -------------------------------------------------------------------
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class Recurrence(Model):
+    """A monthly rule: every N-th weekday of the month (N = -1 for the last one)."""
+
+    frequency: Literal["monthly"] = "monthly"
+    weekday: Weekday
+    ordinal: Literal[1, 2, 3, 4, -1] = Field(description="1 = first, 2 = second, … -1 = last.")
+    first: dt.date = Field(description="Date of the first occurrence (must match the rule).")
+    until: dt.date | None = Field(default=None, description="Last possible date of the series.")
+    count: int | None = Field(default=None, ge=1, le=1000, description="Number of occurrences.")
+    skip: list[dt.date] = Field(default_factory=list, description="Occurrences that do not take place.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Recurrence:
+        if self.until is None and self.count is None:
+            raise ValueError("give the end of the series: 'until' (a date) or 'count' (a number)")
+        if self.until is not None and self.until < self.first:
+            raise ValueError(f"'until' ({self.until}) is before 'first' ({self.first})")
+        from .events import nth_weekday  # local: events imports this module
+
+        expect = nth_weekday(self.first.year, self.first.month, WEEKDAYS.index(self.weekday), self.ordinal)
+        if expect != self.first:
+            raise ValueError(
+                f"'first' {self.first} is not the {_ORDINAL_EN[self.ordinal]} {self.weekday} of its month"
+                f" (that is {expect})"
+            )
+        return self
+
+
+_ORDINAL_EN = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
+class DatedItem(Model):
+    """A dated occurrence: a day (YYYY-MM-DD) or only a month (YYYY-MM) when the day is not set yet."""
+
+    date: dt.date | None = None
+    month: YearMonth | None = None
+    today: bool = Field(default=False, description="Mark as the occurrence happening today.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return {"date": value}
+        if isinstance(value, str):
+            return {"month": value} if re.fullmatch(r"\d{4}-\d{2}", value) else {"date": value}
+        return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> DatedItem:
+        if (self.date is None) == (self.month is None):
+            raise ValueError("give either 'date' (YYYY-MM-DD) or 'month' (YYYY-MM)")
+        return self
+
+
+class Event(Model):
+    """Something people can attend: a recurring series or dated occurrences."""
+
+    id: str = Field(pattern=SLIDE_ID_RE)
+    title: str
+    description: str | None = None
+    recurrence: Recurrence | None = None
+    dates: list[DatedItem] = Field(default_factory=list)
+    start: dt.time | None = Field(default=None, description="Local start time, HH:MM.")
+    end: dt.time | None = Field(default=None, description="Local end time, HH:MM.")
+    timezone: str | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris.")
+    place: str | None = None
+    online: str | None = Field(default=None, description="Where online, e.g. '#hcsmeufr on Twitter'.")
+    link: Url | None = None
+    _i18n = ("title", "description", "place", "online")
+
+    @model_validator(mode="after")
+    def _check(self) -> Event:
+        if self.recurrence is None and not self.dates:
+            raise ValueError("give a 'recurrence' rule or a list of 'dates'")
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both 'start' and 'end' times, or neither")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(f"'end' ({self.end:%H:%M}) must be after 'start' ({self.start:%H:%M})")
+        if self.start is not None and self.timezone is None:
+            raise ValueError("an event with times needs a 'timezone', e.g. Europe/Paris")
+        if self.timezone is not None:
+            from .events import zone  # local: events imports this module
+
+            zone(self.timezone)  # raises ValueError naming the zone
+        return self
+
+
+# --- slides --------------------------------------------------------------------
+
+
+class SlideBase(Model):
+    id: str | None = Field(default=None, pattern=SLIDE_ID_RE,
+                           description="Stable id used by translations and messages; derived from the title when omitted.")
+    notes: str | None = Field(default=None, description="Speaker notes.")
+    _i18n: ClassVar[tuple[str, ...]] = ("notes",)
+
+    @property
+    def sid(self) -> str:
+        """The slide id (always set after loading)."""
+        assert self.id is not None
+        return self.id
+
+
+class TitleSlide(SlideBase):
+    kind: Literal["title"]
+    title: str
+    subtitle: str | None = None
+    event: str | None = Field(default=None, description="What the deck is for, e.g. 'First anniversary celebration'.")
+    date: dt.date | None = None
+    start: dt.time | None = None
+    end: dt.time | None = None
+    hashtag: str | None = Field(default=None, pattern=r"^#\w+$")
+    _i18n = ("notes", "title", "subtitle", "event")
+
+
+class BulletsSlide(SlideBase):
+    kind: Literal["bullets"]
+    title: str
+    intro: str | None = None
+    items: list[Item] = Field(min_length=1)
+    closing: str | None = None
+    _i18n = ("notes", "title", "intro", "closing")
+
+
+class StatementSlide(SlideBase):
+    kind: Literal["statement"]
+    title: str
+    kicker: str | None = Field(default=None, description="Small heading above the title.")
+    paragraphs: list[str] = Field(min_length=1)
+    _i18n = ("notes", "title", "kicker", "paragraphs")
+
+
+class NumberedSlide(SlideBase):
+    kind: Literal["numbered"]
+    title: str
+    kicker: str | None = None
+    intro: str | None = None
+    items: list[str] = Field(min_length=1)
+    _i18n = ("notes", "title", "kicker", "intro", "items")
+
+
+class FiguresSlide(SlideBase):
+    kind: Literal["figures"]
+    title: str
+    figures: list[Figure] = Field(min_length=1, max_length=8)
+    closing: str | None = None
+    _i18n = ("notes", "title", "closing")
+
+
+class QuoteSlide(SlideBase):
+    kind: Literal["quote"]
+    title: str | None = None
+    text: str
+    author: str
+    role: str | None = None
+    handle: str | None = Field(default=None, pattern=r"^@\w{1,30}$")
+    country: CountryCode | None = None
+    _i18n = ("notes", "title", "text", "role")
+
+
+class SectionSlide(SlideBase):
+    kind: Literal["section"]
+    title: str
+    subtitle: str | None = None
+    body: str | None = None
+    _i18n = ("notes", "title", "subtitle", "body")
+
+
+class ScheduleSlide(SlideBase):
+    kind: Literal["schedule"]
+    title: str
+    events: list[str] = Field(min_length=1, description="Ids of deck events to list.")
+    show: int = Field(default=4, ge=1, le=12, description="How many dates of a recurring event to list.")
+    closing: str | None = None
+    _i18n = ("notes", "title", "closing")
+
+
+class ChannelsSlide(SlideBase):
+    kind: Literal["channels"]
+    title: str
+    channels: list[Channel] = Field(min_length=1, max_length=10)
+    closing: str | None = None
+    _i18n = ("notes", "title", "closing")
+
+
+class PeopleSlide(SlideBase):
+    kind: Literal["people"]
+    title: str
+    intro: str | None = None
+    people: list[Person] = Field(min_length=1, max_length=6)
+    _i18n = ("notes", "title", "intro")
+
+
+class ImageSlide(SlideBase):
+    kind: Literal["image"]
+    title: str | None = None
+    file: str = Field(description="Image file beside deck.yaml (PNG or JPEG).")
+    alt: str = Field(min_length=1, description="Alternative text for screen readers.")
+    caption: str | None = None
+    _i18n = ("notes", "title", "alt", "caption")
+
+
+Slide = Annotated[
+    Union[TitleSlide, BulletsSlide, StatementSlide, NumberedSlide, FiguresSlide, QuoteSlide,
+          SectionSlide, ScheduleSlide, ChannelsSlide, PeopleSlide, ImageSlide],
+    Field(discriminator="kind"),
+]
+
+SLIDE_KINDS: dict[str, type[SlideBase]] = {
+    "title": TitleSlide, "bullets": BulletsSlide, "statement": StatementSlide,
+    "numbered": NumberedSlide, "figures": FiguresSlide, "quote": QuoteSlide,
+    "section": SectionSlide, "schedule": ScheduleSlide, "channels": ChannelsSlide,
+    "people": PeopleSlide, "image": ImageSlide,
+}
+
+
+class Deck(Model):
+    """A whole deck: metadata, events and the ordered slides."""
+
+    id: str = Field(pattern=SLIDE_ID_RE)
+    title: str
+    subject: str | None = Field(default=None, description="One line on what the deck is about (PDF/PPTX subject).")
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$", description="Locale code of the source text.")
+    brand: str = Field(default="hcsmeu", pattern=SLIDE_ID_RE)
+    author: str
+    organisation: str | None = None
+    date: dt.date
+    keywords: list[str] = Field(default_factory=list)
+    slideshare: Url | None = Field(default=None, description="Where the deck is published, for announcements.")
+    events: list[Event] = Field(default_factory=list)
+    slides: list[Slide] = Field(min_length=1)
+    _i18n = ("title", "subject", "keywords")
+
+    @field_validator("language")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"unknown locale {value!r}; use a code such as en, fr, de or pt_BR") from None
+        return value
+
+    def event(self, event_id: str) -> Event:
+        """Return the event with id *event_id*."""
+        for ev in self.events:
+            if ev.id == event_id:
+                return ev
+        raise KeyError(event_id)
+
+
+def deck_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``deck.yaml``, for editors (yaml-language-server) and other tools."""
+    schema = Deck.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "deckgen deck definition (deck.yaml)"
+    return schema

@@ -1,0 +1,272 @@
+"""Draw a :class:`~deckgen.scene.DeckScene` as an editable PPTX (python-pptx); return the bytes.
+
+The presentation starts from a 16:9 template whose master carries the brand's
+theme colours and fonts, so what a presenter adds in PowerPoint is on-brand too.
+Titles go into title placeholders (outline and accessibility views list them);
+everything else is native, editable text boxes and shapes at the scene's
+positions, with explicit font sizes.  Raw XML edits are kept to the few things
+python-pptx has no API for, each in a small function below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from functools import lru_cache
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from .scene import DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
+
+EMU_PER_PT = 12700
+SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)
+#: slide kind -> layout of the default template
+LAYOUTS = {"title": "Title Slide", "section": "Section Header"}
+DEFAULT_LAYOUT = "Title Only"
+KEEP_LAYOUTS = ("Title Slide", "Title Only", "Section Header", "Blank")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+_ANCHOR = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}
+_SHAPES = {"rect": MSO_SHAPE.RECTANGLE, "roundrect": MSO_SHAPE.ROUNDED_RECTANGLE, "ellipse": MSO_SHAPE.OVAL}
+
+
+def emu(points: float) -> Emu:
+    return Emu(round(points * EMU_PER_PT))
+
+
+def _rgb(hex_color: str) -> RGBColor:
+    return RGBColor.from_string(hex_color.lstrip("#").upper())
+
+
+# --- template ------------------------------------------------------------------
+
+def _theme_xml(blob: bytes, scene: DeckScene) -> bytes:
+    """The theme with the brand's colour scheme and fonts."""
+    root = etree.fromstring(blob)
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    ns = {"a": a}
+    root.set("name", "deckgen")
+    colors = scene.colors
+    scheme = {
+        "dk1": colors["text"], "lt1": colors["background"], "dk2": colors["primary"], "lt2": "#F2F4F5",
+        "accent1": colors["primary"], "accent2": colors["secondary"], "accent3": colors["accent"],
+        "accent4": colors["muted"], "accent5": colors["link"], "accent6": colors["secondary"],
+        "hlink": colors["link"], "folHlink": colors["link"],
+    }
+    clr = root.find(".//a:clrScheme", ns)
+    clr.set("name", "deckgen")
+    for name, value in scheme.items():
+        el = clr.find(f"a:{name}", ns)
+        for child in list(el):
+            el.remove(child)
+        etree.SubElement(el, f"{{{a}}}srgbClr", val=value.lstrip("#").upper())
+    fonts = root.find(".//a:fontScheme", ns)
+    fonts.set("name", "deckgen")
+    for tag, family in (("majorFont", scene.fonts["heading"]), ("minorFont", scene.fonts["body"])):
+        latin = fonts.find(f"a:{tag}/a:latin", ns)
+        latin.set("typeface", family)
+        for extra in fonts.findall(f"a:{tag}/a:font", ns):  # script-specific fallbacks of Office
+            extra.getparent().remove(extra)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@lru_cache(maxsize=8)
+def _template_bytes(theme_key: tuple) -> bytes:
+    """A 16:9 template with the brand's theme; cached per brand within a process."""
+    colors, fonts = dict(theme_key[0]), dict(theme_key[1])
+    prs = Presentation()
+    fx = SLIDE_W / prs.slide_width
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    master = prs.slide_master
+    for layout in list(master.slide_layouts):
+        if layout.name not in KEEP_LAYOUTS:
+            master.slide_layouts.remove(layout)
+    for part in [master, *master.slide_layouts]:
+        for ph in part.placeholders:
+            if ph._element.xfrm is not None:  # only placeholders with their own geometry
+                ph.left, ph.width = Emu(round(ph.left * fx)), Emu(round(ph.width * fx))
+    master.background.fill.solid()
+    master.background.fill.fore_color.rgb = _rgb(colors["background"])
+    theme = master.part.part_related_by(RT.THEME)
+    fake = DeckScene("", "", "", "", "", "", (), "", (), fonts=fonts, colors=colors)
+    theme._blob = _theme_xml(theme.blob, fake)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+# --- text ------------------------------------------------------------------------
+
+def _set_bullet(p_el, para: Paragraph, frame: TextFrame, fonts: dict[str, str]) -> None:
+    """Bullets and numbering have no python-pptx API: write ``a:pPr`` children."""
+    ppr = p_el.get_or_add_pPr()
+    for tag in ("a:buClr", "a:buFont", "a:buChar", "a:buAutoNum", "a:buNone", "a:buSzPct"):
+        for el in ppr.findall(qn(tag)):
+            ppr.remove(el)
+    if para.bullet is None:
+        ppr.set("marL", "0")
+        ppr.set("indent", "0")
+        ppr.append(etree.Element(qn("a:buNone")))
+        return
+    indent = emu(para.indent * frame.scale)
+    hang = emu(min(para.indent, 26 if para.bullet != "number" else 40) * frame.scale)
+    ppr.set("marL", str(indent))
+    ppr.set("indent", str(-hang))
+    if para.bullet_color:
+        clr = etree.SubElement(ppr, qn("a:buClr"))
+        etree.SubElement(clr, qn("a:srgbClr"), val=para.bullet_color.lstrip("#").upper())
+    if para.bullet == "number":
+        etree.SubElement(ppr, qn("a:buFont"), typeface=fonts["heading"])
+        etree.SubElement(ppr, qn("a:buAutoNum"), type="arabicPeriod", startAt=str(para.number))
+    else:
+        etree.SubElement(ppr, qn("a:buFont"), typeface=fonts["body"])
+        etree.SubElement(ppr, qn("a:buChar"), char=para.bullet)
+
+
+def _fill_text(tf, frame: TextFrame, scene: DeckScene, fonts: dict[str, str]) -> None:
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
+    tf.vertical_anchor = _ANCHOR[frame.valign]
+    first = True
+    for para in frame.paragraphs:
+        p = tf.paragraphs[0] if first else tf.add_paragraph()
+        size = frame.size(para)
+        p.alignment = _ALIGN[para.align]
+        p.line_spacing = Pt(round(size * 1.2, 1))
+        p.space_before = Pt(0 if first else frame.spacing(para))
+        p.space_after = Pt(0)
+        _set_bullet(p._p, para, frame, fonts)
+        first = False
+        for run in para.runs:
+            if run.text == "\n":
+                p.add_line_break()
+                continue
+            r = p.add_run()
+            r.text = run.text
+            f = r.font
+            f.name = fonts[para.font]
+            f.size = Pt(size)
+            f.bold = para.bold or run.bold
+            f.italic = para.italic or run.italic
+            f.color.rgb = _rgb(para.color)
+            rpr = r._r.get_or_add_rPr()
+            rpr.set("lang", scene.language_tag)
+            rpr.set("cap", "none")  # the template's section layout sets all caps
+            if run.sup or run.sub:
+                rpr.set("baseline", "30000" if run.sup else "-25000")
+            if run.href:
+                r.hyperlink.address = run.href
+                f.underline = run.kind in ("link", "url", "email")
+                f.color.rgb = _rgb(scene.colors["link"] if frame.role != "title" else para.color)
+        if not para.runs:
+            p.add_run().text = ""
+
+
+def _place(shape, frame) -> None:
+    b = frame.box
+    shape.left, shape.top, shape.width, shape.height = emu(b.x), emu(b.y), emu(b.w), emu(b.h)
+
+
+def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph) -> None:
+    shapes = slide.shapes
+    if isinstance(frame, ShapeFrame):
+        sh = shapes.add_shape(_SHAPES[frame.shape], emu(frame.box.x), emu(frame.box.y),
+                              emu(frame.box.w), emu(frame.box.h))
+        sh.fill.solid()
+        sh.fill.fore_color.rgb = _rgb(frame.fill)
+        sh.line.fill.background()
+        sh.shadow.inherit = False
+        if frame.shape == "roundrect":
+            sh.adjustments[0] = min(0.5, 10 / min(frame.box.w, frame.box.h))
+        sh.name = frame.name
+        sh.text_frame.text = ""
+        return
+    if isinstance(frame, ImageFrame):
+        pic = shapes.add_picture(frame.path, emu(frame.box.x), emu(frame.box.y),
+                                 emu(frame.box.w), emu(frame.box.h))
+        if frame.crop_circle:
+            pic.auto_shape_type = MSO_SHAPE.OVAL
+        pic.name = frame.name
+        pic._element._nvXxPr.cNvPr.set("descr", frame.alt)  # alt text: no public API (python-pptx#1139)
+        return
+    if frame.role == "title" and title_ph is not None:
+        _place(title_ph, frame)
+        _fill_text(title_ph.text_frame, frame, scene, fonts)
+        shapes._spTree.append(title_ph._element)  # keep the scene's drawing order
+        return
+    box = shapes.add_textbox(emu(frame.box.x), emu(frame.box.y), emu(frame.box.w), emu(frame.box.h))
+    box.name = frame.name
+    _fill_text(box.text_frame, frame, scene, fonts)
+
+
+def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object]) -> None:
+    layout = layouts.get(LAYOUTS.get(s.kind, DEFAULT_LAYOUT)) or layouts[DEFAULT_LAYOUT]
+    slide = prs.slides.add_slide(layout)
+    title_ph = slide.shapes.title
+    for ph in list(slide.placeholders):
+        if title_ph is None or ph.shape_id != title_ph.shape_id:
+            ph._element.getparent().remove(ph._element)
+    has_title = any(isinstance(f, TextFrame) and f.role == "title" for f in s.frames)
+    if title_ph is not None and not has_title:
+        title_ph._element.getparent().remove(title_ph._element)
+        title_ph = None
+    bg = slide.background.fill
+    bg.solid()
+    bg.fore_color.rgb = _rgb(s.background)
+    for frame in s.frames:
+        _draw(slide, frame, scene, scene.fonts, title_ph)
+    if s.notes:
+        slide.notes_slide.notes_text_frame.text = s.notes
+
+
+def _core_properties(prs, scene: DeckScene) -> None:
+    cp = prs.core_properties
+    cp.title = scene.title
+    cp.author = scene.author
+    cp.subject = scene.subject
+    cp.keywords = "; ".join(scene.keywords)
+    cp.language = scene.language_tag
+    cp.last_modified_by = "deckgen"
+    cp.comments = ""
+    cp.category = ""
+    cp.revision = 1
+    when = dt.datetime.fromisoformat(scene.date)
+    cp.created = cp.modified = when
+    cp.last_printed = when
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed entry dates and attributes, so equal inputs give equal bytes."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zi.create_system = 3
+            zout.writestr(zi, zin.read(info.filename))
+    return out.getvalue()
+
+
+def render_pptx(scene: DeckScene) -> bytes:
+    """The PPTX bytes of *scene*."""
+    key = (tuple(sorted(scene.colors.items())), tuple(sorted(scene.fonts.items())))
+    prs = Presentation(io.BytesIO(_template_bytes(key)))
+    layouts = {lay.name: lay for lay in prs.slide_layouts}
+    for s in scene.slides:
+        _add_slide(prs, s, scene, layouts)
+    _core_properties(prs, scene)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return normalize_zip(buf.getvalue())

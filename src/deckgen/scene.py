@@ -1,0 +1,132 @@
+"""Positioned slide content: the one geometry both renderers draw.
+
+:mod:`deckgen.compose` turns each localised slide into a :class:`SlideScene` of
+frames placed in points on a 960 × 540 pt page (PowerPoint's 16:9).  The PPTX
+renderer draws each frame as a shape; the PDF layouts place each frame as an
+absolutely positioned box.  Sizes are final: text fitting has already happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .markup import Run
+
+PAGE_W = 960.0
+PAGE_H = 540.0
+LINE_HEIGHT = 1.2  # line pitch as a multiple of the font size, in both renderers
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a text frame, with its own font, size and colour."""
+
+    runs: tuple[Run, ...]
+    size: float
+    color: str
+    font: str = "body"  # "heading" | "body"
+    bold: bool = False
+    italic: bool = False
+    align: str = "left"  # left | center | right
+    space_before: float = 0.0  # points, at the nominal size
+    bullet: str | None = None  # "•" or "number"
+    number: int = 0  # for numbered paragraphs
+    indent: float = 0.0  # left margin for the text (bullets hang in it)
+    bullet_color: str | None = None
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class TextFrame:
+    name: str
+    box: Box
+    paragraphs: tuple[Paragraph, ...]
+    valign: str = "top"  # top | middle | bottom
+    role: str = "body"  # title | body | footer | decoration
+    field: str = ""  # deck field shown here, for fitting messages
+    min_scale: float = 0.6  # the layout's floor for shrinking
+    scale: float = 1.0  # chosen by fitting
+    overflow: float = 0.0  # how much too long, as a fraction, past the floor
+    content_h: float = 0.0  # measured height of the text at the chosen scale
+    fill: str | None = None
+
+    def size(self, p: Paragraph) -> float:
+        """The final point size of paragraph *p* (after fitting), rounded to 0.5 pt."""
+        return max(1.0, round(p.size * self.scale * 2) / 2)
+
+    def spacing(self, p: Paragraph) -> float:
+        return round(p.space_before * self.scale, 1)
+
+    def fitted(self, scale: float, content_h: float, overflow: float = 0.0) -> TextFrame:
+        return replace(self, scale=scale, content_h=content_h, overflow=overflow)
+
+    @property
+    def offset(self) -> float:
+        """Space above the text that anchors it at the top, middle or bottom of the box.
+
+        PowerPoint and LibreOffice anchor the text themselves; the PDF gets the same
+        offset from the measured height (line pitch is exact in both).
+        """
+        free = max(0.0, self.box.h - self.content_h)
+        return round({"top": 0.0, "middle": free / 2, "bottom": free}[self.valign], 2)
+
+
+@dataclass(frozen=True)
+class ShapeFrame:
+    name: str
+    box: Box
+    shape: str  # rect | roundrect | ellipse
+    fill: str
+    role: str = "decoration"
+
+
+@dataclass(frozen=True)
+class ImageFrame:
+    name: str
+    box: Box
+    path: str  # file on disk
+    alt: str
+    role: str = "image"
+    crop_circle: bool = False
+
+
+Frame = TextFrame | ShapeFrame | ImageFrame
+
+
+@dataclass(frozen=True)
+class SlideScene:
+    """One slide, ready to draw."""
+
+    id: str
+    kind: str
+    title: str  # plain text, for outlines and the PPTX title placeholder
+    background: str
+    frames: tuple[Frame, ...]
+    notes: str = ""
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class DeckScene:
+    """A whole localised deck, ready to draw."""
+
+    deck_id: str
+    locale: str
+    language_tag: str  # BCP 47 with region, e.g. fr-FR
+    title: str
+    subject: str
+    author: str
+    keywords: tuple[str, ...]
+    date: str  # ISO date of the deck, for document properties
+    slides: tuple[SlideScene, ...]
+    fonts: dict[str, str] = field(default_factory=dict)  # role -> family
+    font_files: dict[str, dict[str, str]] = field(default_factory=dict)  # family -> style -> path
+    colors: dict[str, str] = field(default_factory=dict)

@@ -19,8 +19,17 @@ from pathlib import Path
 from .brand import Brand, load_brand
 from .compose import compose_deck
 from .errors import DeckgenError, OutputError, Problem, display_path
+from .i18n import (
+    CatalogTranslator,
+    SourceTranslator,
+    catalog_locales,
+    fallback_warnings,
+    load_translator,
+    localise,
+)
+from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import DECK_FILE, LoadedDeck, load_decks
-from .render_pdf import PdfRenderer, Sandbox, environment, layout_path
+from .render_pdf import PdfRenderer
 from .render_pptx import render_pptx
 from .scene import DeckScene, TextFrame
 
@@ -35,6 +44,7 @@ class BuildOptions:
     locales: tuple[str, ...] = ()  # empty: every available locale
     brand: str | None = None  # override the decks' brand
     strict: bool = False
+    fuzzy: bool = False  # use fuzzy (unreviewed) translations
 
 
 @dataclass(frozen=True)
@@ -130,14 +140,17 @@ class Builder:
         return self._brands[key]
 
     def locales(self, loaded: LoadedDeck) -> list[str]:
-        available = [loaded.deck.language]
+        """The source language and every locale with a catalog, filtered by ``--locale``."""
+        available = [loaded.deck.language] + [c for c in catalog_locales(loaded.directory)
+                                               if c != loaded.deck.language]
         if not self.options.locales:
             return available
         missing = [loc for loc in self.options.locales if loc not in available]
         if missing:
             raise DeckgenError(
-                f"deck '{loaded.deck.id}' has no translation for {', '.join(missing)}; "
-                f"available: {', '.join(available)}", loaded.location(("language",)))
+                f"deck '{loaded.deck.id}' has no catalog for {', '.join(missing)} (available: "
+                f"{', '.join(available)}); start one with 'deckgen i18n init {display_path(loaded.directory)} "
+                f"{missing[0]}'", loaded.location(("language",)))
         return [loc for loc in available if loc in self.options.locales]
 
     def render(self, decks: Iterable[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
@@ -154,10 +167,19 @@ class Builder:
                 problems.extend(exc.problems)
                 continue
             sandbox = Sandbox({"deck.invalid": loaded.directory, "project.invalid": project})
-            env = environment(layout_path(loaded.directory, project), sandbox) if "pdf" in self.options.formats \
-                else None
+            env = environment(layout_path(loaded.directory, project), sandbox)
             for locale in locales:
-                scene = compose_deck(loaded.deck, loaded.directory, brand, locale)
+                try:
+                    translator = (SourceTranslator() if locale == loaded.deck.language
+                                  else load_translator(loaded.directory, locale, self.options.fuzzy))
+                except DeckgenError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                install(env, translator)
+                deck = localise(loaded.deck, translator)
+                scene = compose_deck(deck, loaded.directory, brand, locale, Phrases(env))
+                if isinstance(translator, CatalogTranslator):
+                    warnings.extend(fallback_warnings(translator, loaded.deck))
                 warnings.extend(overflow_warnings(scene))
                 for fmt in self.options.formats:
                     self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")

@@ -74,16 +74,18 @@ def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
               help="Output format (repeatable); default: both.")
 @click.option("--locale", "-l", "locales", multiple=True, metavar="CODE",
               help="Build only this locale (repeatable); default: all the deck has.")
-@click.option("--strict", is_flag=True, help="Treat warnings (e.g. text too long for its box) as errors.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (missing translations, text too long for its box) as errors.")
+@click.option("--fuzzy", is_flag=True, help="Use fuzzy (not yet reviewed) translations.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
-          strict: bool, quiet: bool) -> None:
+          strict: bool, fuzzy: bool, quiet: bool) -> None:
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
     from .errors import display_path
 
     options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
-                           strict=strict)
+                           strict=strict, fuzzy=fuzzy)
 
     def progress(message: str) -> None:
         if not quiet and sys.stderr.isatty():
@@ -123,3 +125,74 @@ def schema(indent: int) -> None:
     from .model import deck_json_schema
 
     click.echo(json.dumps(deck_json_schema(), indent=indent, ensure_ascii=False))
+
+
+@main.group()
+def i18n() -> None:
+    """Translate decks with gettext catalogs (PO files any translation tool opens)."""
+
+
+def _loaded(deck_dirs: tuple[Path, ...]):
+    from .build import project_root
+    from .load import load_decks
+
+    for loaded in load_decks(_deck_dirs(deck_dirs)):
+        yield loaded, project_root(loaded.directory)
+
+
+@i18n.command()
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+def extract(deck_dirs: tuple[Path, ...]) -> None:
+    """Write locales/deck.pot, the template of every text to translate."""
+    from .catalogs import extract as run
+    from .errors import display_path
+
+    for loaded, project in _loaded(deck_dirs):
+        pot, changed = run(loaded, project)
+        click.echo(f"{'wrote' if changed else 'unchanged'} {display_path(pot)}")
+
+
+@i18n.command()
+@click.argument("deck_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("locale")
+def init(deck_dir: Path, locale: str) -> None:
+    """Start the catalog of LOCALE (e.g. fr, de, el) for a deck."""
+    from .catalogs import init as run
+    from .errors import display_path
+
+    (loaded, project), = _loaded((deck_dir,))
+    file = run(loaded, project, locale)
+    click.echo(f"created {display_path(file)}")
+    click.echo("translate it in any PO editor (Poedit, Weblate, …), then run 'deckgen build'")
+
+
+@i18n.command()
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+def update(deck_dirs: tuple[Path, ...]) -> None:
+    """Re-extract and merge changes into every catalog (changed texts become fuzzy)."""
+    from .catalogs import update as run
+    from .errors import display_path
+
+    for loaded, project in _loaded(deck_dirs):
+        for file, changed in run(loaded, project):
+            click.echo(f"{'updated' if changed else 'unchanged'} {display_path(file)}")
+
+
+@i18n.command()
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+def stats(deck_dirs: tuple[Path, ...]) -> None:
+    """How complete each translation is (fuzzy counts as not translated)."""
+    from .catalogs import stats as run
+
+    for loaded, _ in _loaded(deck_dirs):
+        rows = run(loaded.directory)
+        click.echo(f"{loaded.deck.id}:")
+        if not rows:
+            click.echo("  no catalogs yet; start one with 'deckgen i18n init DECK_DIR LOCALE'")
+        for r in rows:
+            stale = "  (out of date: run 'deckgen i18n update')" if r.stale else ""
+            click.echo(f"  {r.locale:<6} {r.percent:5.1f}%  translated {r.translated}, fuzzy {r.fuzzy}, "
+                       f"untranslated {r.untranslated}, obsolete {r.obsolete}{stale}")

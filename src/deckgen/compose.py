@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -32,7 +32,6 @@ from .model import (
     Item,
     NumberedSlide,
     PeopleSlide,
-    Plural,
     QuoteSlide,
     ScheduleSlide,
     SectionSlide,
@@ -63,19 +62,10 @@ FOOTER_Y = 504.0
 GAP = 16.0
 
 
-class Translator(Protocol):
-    def pgettext(self, context: str, message: str) -> str: ...
-    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str: ...
+class Phrases(Protocol):
+    """deckgen's own words in the target language (``layouts/phrases.j2``)."""
 
-
-class SourceText:
-    """The identity translator: the deck's own language."""
-
-    def pgettext(self, context: str, message: str) -> str:
-        return message
-
-    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
-        return singular if n == 1 else plural
+    def __getattr__(self, name: str) -> Callable[..., str]: ...
 
 
 def _hex_mix(color: str, background: str, amount: float) -> str:
@@ -93,7 +83,7 @@ class Composer:
     deck_dir: Path
     brand: Brand
     fmt: Formatter
-    tr: Translator
+    say: Phrases
 
     @property
     def links(self) -> LinkStyle:
@@ -143,7 +133,8 @@ class Composer:
                       [self.para(escape_markup(self.brand.footer_text()), 11, color, link_tags=False)],
                       role="footer"),
             self.text("page-number", Box(PAGE_W - MX - 120, FOOTER_Y, 120, 18),
-                      [self.para(f"{number} / {total}", 11, color, align="right")], role="footer"),
+                      [self.para(self.say.page_number(number, total), 11, color, align="right")],
+                      role="footer"),
         ]
         if not on_dark:
             frames.insert(0, ShapeFrame("footer-band", Box(0, PAGE_H - 6, PAGE_W, 6), "rect", self.c("primary")))
@@ -278,28 +269,24 @@ class Composer:
         return self.c("background"), frames, plain_text(self.runs(s.title))
 
     def _figure_paragraphs(self, f: Figure) -> list[Paragraph]:
-        fmt, tr = self.fmt, self.tr
+        fmt = self.fmt
         out = []
-        label = f.label
+        # a counted label is chosen by localise(); an untranslated deck still has the pair
+        label = f.label if isinstance(f.label, str) else (f.label.one if f.value == 1 else f.label.other)
         if f.value is not None:
             number = fmt.number(f.value)
             if f.plus:
-                number = tr.pgettext("figure.at-least", "{number}+").format(number=number)
+                number = self.say.at_least(number)
             out.append(self.para(escape_markup(number), 40, self.c("primary"), font="heading", bold=True))
-            if isinstance(label, Plural):
-                n = int(f.value) if float(f.value).is_integer() else 2
-                label = tr.npgettext("figure.label", label.one, label.other, n)
             out.append(self.para(label, 16, bold=True))
         else:
-            text = label.other if isinstance(label, Plural) else label
-            out.append(self.para(text, 19, self.c("primary"), font="heading", bold=True))
+            out.append(self.para(label, 19, self.c("primary"), font="heading", bold=True))
         details: list[str] = []
         if f.detail:
             details.append(f.detail)
         if f.places:
             details.append(fmt.list([
-                tr.pgettext("figure.place", "{place}, {month}").format(
-                    place=escape_markup(p.place), month=fmt.month(*map(int, p.month.split("-"))))
+                self.say.place_month(escape_markup(p.place), fmt.month(*map(int, p.month.split("-"))))
                 for p in f.places]))
         if f.countries or f.more:
             names = [fmt.country(c) for c in f.countries] + ([f.more] if f.more else [])
@@ -366,23 +353,15 @@ class Composer:
         else:
             text = fmt.month(*occ.month, capitalise=True)
         if occ.today:
-            text += " — **" + self.tr.pgettext("schedule.today", "today!") + "**"
+            text += " — **" + self.say.today() + "**"
         return text
 
-    def rule_text(self, ev) -> str:
+    def rule_text(self, ev: Any) -> str:
         """The wording of a recurring event: ``Every 1st Wednesday of the month, 1:00 – 2:00 PM``."""
         r = ev.recurrence
-        ordinal = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}[r.ordinal]
-        source = {
-            "first": "every 1^st^ {weekday} of the month", "second": "every 2^nd^ {weekday} of the month",
-            "third": "every 3^rd^ {weekday} of the month", "fourth": "every 4^th^ {weekday} of the month",
-            "last": "every last {weekday} of the month",
-        }[ordinal]
-        text = self.tr.pgettext(f"rule.monthly.{ordinal}", source).format(
-            weekday=self.fmt.weekday(WEEKDAYS.index(r.weekday)))
+        text = self.say.monthly(r.ordinal, self.fmt.weekday(WEEKDAYS.index(r.weekday)))
         if ev.start and ev.end:
-            text = self.tr.pgettext("rule.with-time", "{rule}, {time}").format(
-                rule=text, time=self.fmt.time_range(ev.start, ev.end))
+            text = self.say.with_time(text, self.fmt.time_range(ev.start, ev.end))
         return self.fmt.capitalise(text)
 
     def _schedule(self, s: ScheduleSlide) -> tuple[str, list[Frame], str]:
@@ -548,7 +527,20 @@ def fit(frame: TextFrame, brand: Brand) -> TextFrame:
         scale = nxt
 
 
-def compose_deck(deck: Deck, deck_dir: Path, brand: Brand, locale: str,
-                 tr: Translator | None = None) -> DeckScene:
-    """Compose every slide of *deck* for *locale* in *brand*."""
-    return Composer(deck, deck_dir, brand, Formatter(locale), tr or SourceText()).compose()
+def capacity(frame: TextFrame, brand: Brand) -> int:
+    """About how many characters of body text *frame* holds at its smallest allowed size."""
+    if not frame.paragraphs:
+        return 0
+    p = frame.paragraphs[-1]
+    fam = brand.heading if p.font == "heading" else brand.body
+    metrics = load_metrics(str(fam.file(p.bold, p.italic)))
+    size = p.size * frame.min_scale
+    sample = "the quick brown fox jumps over a lazy dog "
+    per_char = metrics.width(sample, size) / len(sample)
+    lines = max(1, int(frame.box.h // (size * LINE_HEIGHT)))
+    return int(lines * (frame.box.w - p.indent * frame.min_scale) / per_char)
+
+
+def compose_deck(deck: Deck, deck_dir: Path, brand: Brand, locale: str, phrases: Phrases) -> DeckScene:
+    """Compose every slide of (localised) *deck* for *locale* in *brand*, with deckgen's *phrases*."""
+    return Composer(deck, deck_dir, brand, Formatter(locale), phrases).compose()

@@ -1,84 +1,24 @@
 """Draw a :class:`~deckgen.scene.DeckScene` as HTML through Jinja2 layouts, then as PDF (WeasyPrint).
 
-Layouts are looked up along a search path (the deck's ``layouts/``, the
-project's ``layouts/``, deckgen's defaults), so a chapter can override one
-template without copying the rest.  WeasyPrint may only read files of the deck
-and the project, through virtual ``https://*.invalid/`` addresses: nothing else
-on disk or on the network, and no absolute path ends up in the PDF.
+WeasyPrint may only read files of the deck and the project, through the
+virtual ``https://*.invalid/`` addresses of :class:`~deckgen.layouts.Sandbox`:
+nothing else on disk or on the network, and no absolute path ends up in the PDF.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, TemplateError
 
 from .errors import RenderError
+from .layouts import Sandbox
 from .scene import DeckScene
 
 if TYPE_CHECKING:  # pragma: no cover
     from weasyprint.text.fonts import FontConfiguration
-
-PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
-
-
-def layout_path(deck_dir: Path | None, project: Path | None) -> list[Path]:
-    """The layout search path, first match wins."""
-    dirs = []
-    if deck_dir is not None:
-        dirs.append(deck_dir / "layouts")
-    if project is not None:
-        dirs.append(project / "layouts")
-    dirs.append(PACKAGE_LAYOUTS)
-    return [d for d in dirs if d.is_dir()]
-
-
-@dataclass
-class Sandbox:
-    """Maps virtual hosts to folders; the only files WeasyPrint may read."""
-
-    roots: dict[str, Path] = field(default_factory=dict)
-
-    def url(self, path: str | Path) -> str:
-        p = Path(path).resolve()
-        for host, root in self.roots.items():
-            try:
-                rel = p.relative_to(root.resolve())
-            except ValueError:
-                continue
-            return f"https://{host}/{quote(rel.as_posix())}"
-        raise RenderError(f"file {path} is outside the deck and the project; copy it into the deck folder")
-
-    def read(self, url: str) -> tuple[bytes, str]:
-        parts = urlsplit(url)
-        root = self.roots.get(parts.netloc) if parts.scheme == "https" else None
-        if root is None:
-            raise PermissionError(f"blocked address {url}")
-        root = root.resolve()
-        path = (root / PurePosixPath(unquote(parts.path)).relative_to("/")).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            raise PermissionError(f"not a project file: {url}")
-        return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def environment(search: list[Path], sandbox: Sandbox) -> Environment:
-    """A strict, autoescaping Jinja environment over *search*."""
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in search]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
-        keep_trailing_newline=True,
-    )
-    env.filters["asset_url"] = sandbox.url
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    return env
-
 
 def render_html(scene: DeckScene, env: Environment) -> str:
     """The HTML of the whole deck."""

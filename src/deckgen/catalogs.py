@@ -1,0 +1,390 @@
+"""Catalog maintenance: ``deckgen i18n extract / init / update / stats``.
+
+The template (``locales/deck.pot``) holds every translatable text of the deck plus
+the layouts' own words, with ``msgctxt`` naming the slide and field, a ``#.``
+comment saying where the text appears and how much room its box has, and ``#:``
+references to the deck file and line.  Re-extracting an unchanged deck changes no
+byte.  Updating catalogs works around Babel's ``msgctxt`` bugs (python-babel#1330:
+fuzzy matching across contexts; #1307: ``update --check``): fuzzy matches are only
+looked for within the same context, and staleness is computed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import write_po
+
+from .errors import TranslationError, display_path
+from .i18n import (
+    DOMAIN,
+    POT_NAME,
+    DeckMessage,
+    field_path,
+    shorten,
+    catalog_locales,
+    deck_messages,
+    locales_dir,
+    parse_locale,
+    po_path,
+    read_catalog,
+)
+from .load import LoadedDeck
+from .model import Deck
+
+# --- extraction -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Extracted:
+    """A message ready for the template catalog."""
+
+    context: str
+    msgid: str | tuple[str, str]
+    locations: tuple[tuple[str, int], ...]
+    comments: tuple[str, ...]
+
+
+def _message_comment(m: DeckMessage, room: dict[tuple[str, str], str]) -> tuple[str, ...]:
+    where = f"slide '{m.slide}' ({m.kind})" if m.slide else ("deck properties" if m.kind == "deck" else "event")
+    lines = [f"{where}: {shorten(m.title, 60)}" if m.title and m.slide else where,
+             f"field: {field_path(m.path[2:] if m.slide or m.kind == 'event' else m.path)}"]
+    if m.slide and (m.slide, field_path(m.path[2:])) in room:
+        lines.append(room[(m.slide, field_path(m.path[2:]))])
+    if m.plural:
+        lines.append("counted phrase: give every plural form of your language")
+    return tuple(lines)
+
+
+def extract_deck_messages(loaded: LoadedDeck, project: Path,
+                          room: dict[tuple[str, str], str] | None = None) -> list[Extracted]:
+    """The deck's own messages with references (file:line relative to the project) and comments."""
+    ref = _relative(loaded.file, project)
+    out = []
+    for m in deck_messages(loaded.deck):
+        line = loaded.location(m.path).line or 1
+        msgid: str | tuple[str, str] = (m.msgid, m.plural) if m.plural else m.msgid
+        out.append(Extracted(m.context, msgid, ((ref, line),), _message_comment(m, room or {})))
+    return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def extract_layout_messages(search: list[Path], project: Path) -> list[Extracted]:
+    """Messages of the layouts' own words (Babel's Jinja2 extractor), first template of each name."""
+    from .layouts import PACKAGE_LAYOUTS
+
+    seen: set[str] = set()
+    out = []
+    for folder in search:
+        for file in sorted(folder.rglob("*.j2")):
+            name = file.relative_to(folder).as_posix()
+            if name in seen:
+                continue
+            seen.add(name)
+            ref = (f"deckgen/layouts/{name}" if folder.resolve() == PACKAGE_LAYOUTS.resolve()
+                   else _relative(file, project))
+            for lineno, message, comments, context in extract_from_file(
+                    "jinja2", str(file), comment_tags=("Translators:",),
+                    options={"extensions": "jinja2.ext.do", "trimmed": "true"}):
+                note = ("deckgen's own words, in layout " + name,) + tuple(comments)
+                ctx = context or "layout"
+                msgid = message if isinstance(message, str) else tuple(m for m in message if m)
+                if isinstance(msgid, tuple) and len(msgid) == 1:
+                    msgid = msgid[0]
+                out.append(Extracted(ctx, msgid, ((ref, lineno),), note))
+    return out
+
+
+def template_catalog(deck: Deck, messages: list[Extracted], creation: dt.datetime) -> Catalog:
+    cat = Catalog(project=deck.id, version=None, copyright_holder=deck.organisation or deck.author,
+                  creation_date=creation, revision_date=creation, charset="utf-8", fuzzy=False,
+                  header_comment=(f"# Translation template of the deck '{deck.id}'.\n"
+                                  "# Made by 'deckgen i18n extract'; do not edit: start a language with\n"
+                                  "# 'deckgen i18n init DECK_DIR LOCALE' (docs/translating.md).\n#"))
+    for m in messages:
+        existing = cat.get(m.msgid if isinstance(m.msgid, str) else m.msgid[0], context=m.context)
+        if existing is not None:
+            existing.locations = list(dict.fromkeys([*existing.locations, *m.locations]))
+            continue
+        cat.add(m.msgid, None, list(m.locations), auto_comments=list(m.comments), context=m.context)
+    return cat
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=78, sort_output=False, include_previous=True, omit_header=False,
+             ignore_obsolete=False)
+    text = buf.getvalue()
+    return text
+
+
+_DATE_LINE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', re.M)
+
+
+def _same_but_dates(a: bytes, b: bytes) -> bool:
+    return _DATE_LINE.sub(b"", a) == _DATE_LINE.sub(b"", b)
+
+
+def build_date() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def write_if_changed(file: Path, render: Any) -> bool:
+    """Write ``render(date)`` unless only the dates would change; True if written."""
+    from .build import write_atomic
+
+    old = file.read_bytes() if file.is_file() else None
+    data = render(build_date())
+    if old is not None and _same_but_dates(old, data):
+        return False
+    write_atomic(file, data)
+    return True
+
+
+def _message_frame(m: DeckMessage) -> list[str]:
+    """Names of the composed frame a message may be drawn in (compose.py's ``field`` names)."""
+    rest = m.path[2:]
+    names = []
+    if len(rest) >= 2 and isinstance(rest[1], int):
+        names.append(f"{rest[0]}[{rest[1] + 1}]")
+    names.append(str(rest[0]))
+    if rest[0] == "intro":
+        names.append("items")
+    return names
+
+
+def room_notes(loaded: LoadedDeck, project: Path) -> dict[tuple[str, str], str]:
+    """For each (slide, field): how much text its box holds, from the composed source deck."""
+    from .brand import load_brand
+    from .compose import capacity, compose_deck
+    from .layouts import Phrases, Sandbox, environment, layout_path
+    from .scene import TextFrame
+
+    brand = load_brand(loaded.deck.brand, project, loaded.location(("brand",)))
+    env = environment(layout_path(loaded.directory, project), Sandbox())
+    scene = compose_deck(loaded.deck, loaded.directory, brand, loaded.deck.language, Phrases(env))
+    notes: dict[tuple[str, str], str] = {}
+    frames = {(s.id, f.field): f for s in scene.slides for f in s.frames
+              if isinstance(f, TextFrame) and f.field}
+    for m in deck_messages(loaded.deck):
+        if not m.slide:
+            continue
+        for name in _message_frame(m):
+            frame = frames.get((m.slide, name))
+            if frame is None:
+                continue
+            used = sum(len(r.text) for p in frame.paragraphs for r in p.runs)
+            notes[(m.slide, field_path(m.path[2:]))] = (
+                f"room: its box ('{name}') holds about {capacity(frame, brand)} characters at the "
+                f"smallest size; the source text of the box has {used}")
+            break
+    return notes
+
+
+def extract(loaded: LoadedDeck, project: Path) -> tuple[Path, bool]:
+    """Write the deck's template catalog; return its path and whether it changed."""
+    from .layouts import layout_path
+
+    messages = extract_deck_messages(loaded, project, room_notes(loaded, project))
+    messages += extract_layout_messages(layout_path(loaded.directory, project), project)
+    pot = locales_dir(loaded.directory) / POT_NAME
+    changed = write_if_changed(pot, lambda when: _po_bytes(template_catalog(loaded.deck, messages, when)))
+    return pot, changed
+
+
+def _read_template(deck_dir: Path) -> Catalog:
+    pot = locales_dir(deck_dir) / POT_NAME
+    if not pot.is_file():
+        raise TranslationError(f"no template {display_path(pot)}; run 'deckgen i18n extract {display_path(deck_dir)}'")
+    return read_catalog(pot)
+
+
+def init(loaded: LoadedDeck, project: Path, locale: str) -> Path:
+    """Start the catalog of *locale* from the (freshly extracted) template."""
+    parsed = parse_locale(locale)
+    if str(parsed) == loaded.deck.language or parsed.language == loaded.deck.language:
+        raise TranslationError(f"'{locale}' is the deck's source language; translations are for other languages")
+    file = po_path(loaded.directory, str(parsed))
+    if file.exists():
+        raise TranslationError(f"{display_path(file)} already exists; use 'deckgen i18n update' to refresh it")
+    extract(loaded, project)
+    template = _read_template(loaded.directory)
+    name = parsed.get_display_name("en")
+    cat = Catalog(locale=parsed, domain=DOMAIN, project=loaded.deck.id, version=None,
+                  copyright_holder=loaded.deck.organisation or loaded.deck.author,
+                  creation_date=template.creation_date, revision_date=build_date(), fuzzy=False,
+                  header_comment=(f"# {name} translation of the deck '{loaded.deck.id}'.\n"
+                                  "# Translate each msgstr in Poedit or any PO editor; keep **bold**, *italic*,\n"
+                                  "# ^sup^ marks and %(name)s placeholders as in the source (docs/translating.md).\n#"))
+    cat.language_team = f"{name} <{loaded.deck.id}>"  # type: ignore[assignment]
+    for msg in template:
+        if msg.id:
+            cat.add(msg.id, None, msg.locations, auto_comments=msg.auto_comments, flags=msg.flags,
+                    context=msg.context)
+    from .build import write_atomic
+
+    write_atomic(file, _po_bytes(cat))
+    return file
+
+
+def _merge(po: Catalog, template: Catalog) -> Catalog:
+    """Update *po* from *template*: keep translations, fuzzy-match changed texts within their context."""
+    old = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in po if m.id}
+    old_obsolete = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in po.obsolete.values()}
+    cat = Catalog(locale=po.locale, domain=po.domain, project=po.project, version=po.version,
+                  copyright_holder=po.copyright_holder, creation_date=template.creation_date,
+                  revision_date=po.revision_date, fuzzy=False, header_comment=po.header_comment)
+    cat.language_team = po.language_team  # type: ignore[assignment]
+    cat.last_translator = po.last_translator  # type: ignore[assignment]
+    used: set[tuple[str | None, str]] = set()
+    for t in template:
+        if not t.id:
+            continue
+        key = (t.context, t.id if isinstance(t.id, str) else t.id[0])
+        prev = old.get(key) or old_obsolete.get(key)
+        string: Any = None
+        flags = set(t.flags)
+        previous_id: list[str] = []
+        if prev is not None:
+            string = prev.string
+            if prev.fuzzy:
+                flags.add("fuzzy")
+                previous_id = list(prev.previous_id)
+            used.add(key)
+        else:
+            # the text changed: look for the old text of the same slide and field only
+            candidates = [(k, m) for k, m in {**old_obsolete, **old}.items()
+                          if k[0] == t.context and k not in used and m.string]
+            best = None
+            best_ratio = 0.6
+            for k, m in candidates:
+                ratio = difflib.SequenceMatcher(None, k[1], key[1]).ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = (k, m), ratio
+            if best is not None:
+                (k, m) = best
+                string = m.string
+                if isinstance(t.id, tuple) != isinstance(m.id, tuple):
+                    string = None
+                else:
+                    flags.add("fuzzy")
+                    previous_id = list(m.id) if isinstance(m.id, tuple) else [m.id]
+                    used.add(k)
+        if isinstance(t.id, tuple) and string is not None and not isinstance(string, tuple):
+            string = None
+        msg = cat.add(t.id, string, t.locations, auto_comments=t.auto_comments, flags=flags,
+                      context=t.context, previous_id=previous_id or (), user_comments=
+                      (prev.user_comments if prev is not None else []))
+        del msg
+    for key, m in {**old_obsolete, **old}.items():
+        if key not in used and (key[0], key[1]) not in {(t.context, t.id if isinstance(t.id, str) else t.id[0])
+                                                        for t in template if t.id} and m.string:
+            cat.obsolete[(m.id, m.context) if m.context else m.id] = m
+    return cat
+
+
+def update(loaded: LoadedDeck, project: Path) -> list[tuple[Path, bool]]:
+    """Re-extract the template and bring every catalog of the deck up to date."""
+    extract(loaded, project)
+    template = _read_template(loaded.directory)
+    out = []
+    for locale in catalog_locales(loaded.directory):
+        file = po_path(loaded.directory, locale)
+        po = read_catalog(file, locale)
+        merged = _merge(po, template)
+        old = file.read_bytes()
+        data = _po_bytes(merged)
+        if _same_but_dates(old, data):
+            out.append((file, False))
+            continue
+        merged.revision_date = build_date()
+        from .build import write_atomic
+
+        write_atomic(file, _po_bytes(merged))
+        out.append((file, True))
+    return out
+
+
+@dataclass(frozen=True)
+class Stats:
+    locale: str
+    file: Path
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+    stale: bool  # the catalog's messages differ from the template's
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def stats(deck_dir: Path) -> list[Stats]:
+    """Per locale: translated, fuzzy, untranslated, obsolete (fuzzy counts as not translated)."""
+    template = _read_template(deck_dir)
+    wanted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id}
+    out = []
+    for locale in catalog_locales(deck_dir):
+        file = po_path(deck_dir, locale)
+        po = read_catalog(file, locale)
+        translated = fuzzy = untranslated = 0
+        have = set()
+        for m in po:
+            if not m.id:
+                continue
+            have.add((m.context, m.id if isinstance(m.id, str) else m.id[0]))
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            if m.fuzzy and any(strings):
+                fuzzy += 1
+            elif all(strings):
+                translated += 1
+            else:
+                untranslated += 1
+        out.append(Stats(locale, file, translated, fuzzy, untranslated, len(po.obsolete), have != wanted))
+    return out
+
+
+# --- Babel entry point -------------------------------------------------------------
+
+def extract_deck(fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Any:
+    """Babel extractor for ``deck.yaml`` files (``[deck_yaml: decks/*/deck.yaml]`` in babel.cfg).
+
+    Yields the same messages, contexts and comments as ``deckgen i18n extract``.
+    """
+    from .build import project_root
+    from .load import load_deck
+
+    path = Path(getattr(fileobj, "name", ""))
+    if not path.is_file():
+        raise TranslationError("the deck extractor needs a deck.yaml file on disk")
+    loaded = load_deck(path.parent)
+    project = project_root(loaded.directory)
+    for m in extract_deck_messages(loaded, project, room_notes(loaded, project)):
+        (_, line), = m.locations
+        if isinstance(m.msgid, tuple):
+            yield line, "npgettext", (m.context, m.msgid[0], m.msgid[1]), list(m.comments)
+        else:
+            yield line, "pgettext", (m.context, m.msgid), list(m.comments)

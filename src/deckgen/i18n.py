@@ -1,0 +1,310 @@
+"""Translation through gettext catalogs: extract, localise, and keep catalogs healthy.
+
+* What is translatable is declared once per model (``_i18n`` in :mod:`deckgen.model`);
+  :func:`deck_messages` walks exactly those fields, so what is extracted is what is
+  translated.  Each message's ``msgctxt`` is ``<slide-id>.<field>`` (``deck.title``
+  and ``event.<id>.<field>`` outside slides), so the same English word on two slides
+  can be translated differently, and a reordered list keeps its translations.
+* Catalogs live at ``decks/<deck>/locales/<locale>/LC_MESSAGES/deck.po`` and are read
+  directly (no ``.mo`` files to go stale).
+* Translations are untrusted: they go through the same inline markup as the source,
+  and one whose markup or placeholders differ from the source is an error naming the
+  PO file and line.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, read_po
+from pydantic import BaseModel
+
+from .errors import Location, Problem, TranslationError, display_path
+from .markup import markup_signature
+from .model import Deck, Figure, Plural
+
+LOCALES_DIR = "locales"
+DOMAIN = "deck"
+POT_NAME = f"{DOMAIN}.pot"
+PHRASES_TEMPLATE = "phrases.j2"
+_PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sd]")
+
+
+# --- walking the model --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeckMessage:
+    """One translatable text of a deck."""
+
+    context: str
+    msgid: str
+    plural: str | None  # the plural source form, for counted phrases
+    path: tuple[Any, ...]  # where it is in the deck data (for the line number)
+    slide: str | None
+    kind: str
+    title: str
+
+
+def field_path(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path if not isinstance(p, int))
+
+
+def _walk(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str | Plural]]:
+    """Every translatable value below *obj*: (path, text or plural)."""
+    if isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _walk(item, path + (i,))
+        return
+    if not isinstance(obj, BaseModel):
+        return
+    names = getattr(type(obj), "_i18n", ())
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        if value is None or name in ("id", "kind"):
+            continue
+        if name in names:
+            if isinstance(value, (str, Plural)):
+                yield path + (name,), value
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    if isinstance(v, str):
+                        yield path + (name, i), v
+            continue
+        if isinstance(value, (BaseModel, list)):
+            yield from _walk(value, path + (name,))
+
+
+def deck_messages(deck: Deck) -> list[DeckMessage]:
+    """Every translatable text of *deck*, in document order."""
+    out: list[DeckMessage] = []
+    for path, value in _walk(deck, ()):
+        if path[0] == "slides":
+            slide = deck.slides[path[1]]
+            sid, kind = slide.sid, slide.kind
+            title = getattr(slide, "title", None) or ""
+            context = f"{sid}.{field_path(path[2:])}"
+        elif path[0] == "events":
+            ev = deck.events[path[1]]
+            sid, kind, title = None, "event", ev.title
+            context = f"event.{ev.id}.{field_path(path[2:])}"
+        else:
+            sid, kind, title = None, "deck", deck.title
+            context = f"deck.{field_path(path)}"
+        if isinstance(value, Plural):
+            out.append(DeckMessage(context, value.one, value.other, path, sid, kind, title))
+        else:
+            out.append(DeckMessage(context, value, None, path, sid, kind, title))
+    return out
+
+
+# --- translators -----------------------------------------------------------------
+
+class SourceTranslator:
+    """The source language: every text as written."""
+
+    locale = ""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+    def pgettext(self, context: str, message: str) -> str:
+        return message
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+
+@dataclass
+class CatalogTranslator(SourceTranslator):
+    """Translations from one PO catalog; records what had to fall back to the source."""
+
+    catalog: Catalog
+    file: Path
+    locale: str = ""
+    use_fuzzy: bool = False
+    missing: list[tuple[str | None, str, bool]] = field(default_factory=list)  # (ctx, id, fuzzy)
+
+    def __post_init__(self) -> None:
+        self._plural = _gettext.c2py(self.catalog.plural_expr or "(n != 1)")
+
+    def _lookup(self, context: str | None, msgid: str) -> Message | None:
+        msg = self.catalog.get(msgid, context=context)
+        usable = msg is not None and msg.string and (self.use_fuzzy or not msg.fuzzy)
+        if isinstance(msg.string if msg else None, tuple):
+            usable = usable and all(msg.string)  # type: ignore[union-attr]
+        if not usable:
+            self.missing.append((context, msgid, bool(msg is not None and msg.fuzzy and msg.string)))
+            return None
+        return msg
+
+    def gettext(self, message: str) -> str:
+        msg = self._lookup(None, message)
+        return str(msg.string) if msg else message
+
+    def pgettext(self, context: str, message: str) -> str:
+        msg = self._lookup(context, message)
+        return str(msg.string) if msg else message
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        msg = self._lookup(context, singular)
+        if msg is None:
+            return singular if n == 1 else plural
+        forms = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+        index = min(self._plural(n), len(forms) - 1)
+        return str(forms[index])
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.npgettext(None, singular, plural, n)  # type: ignore[arg-type]
+
+
+# --- catalogs on disk ------------------------------------------------------------------
+
+def locales_dir(deck_dir: Path) -> Path:
+    return deck_dir / LOCALES_DIR
+
+
+def po_path(deck_dir: Path, locale: str) -> Path:
+    return locales_dir(deck_dir) / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_locales(deck_dir: Path) -> list[str]:
+    """Locales that have a catalog for this deck, sorted."""
+    root = locales_dir(deck_dir)
+    if not root.is_dir():
+        return []
+    return sorted(p.parent.parent.name for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def parse_locale(code: str) -> Locale:
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise TranslationError(f"unknown locale '{code}'; use a code such as fr, de, es, nl, el or pt_BR") from None
+
+
+def read_catalog(file: Path, locale: str | None = None) -> Catalog:
+    """Read a PO file; any syntax problem is an error with the file and line."""
+    where = display_path(file)
+    try:
+        with file.open("rb") as fh:
+            return read_po(fh, locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else None
+        raise TranslationError(f"broken PO file: {exc}; fix it in a PO editor such as Poedit",
+                               Location(where, line)) from None
+    except (UnicodeDecodeError, ValueError, UnknownLocaleError) as exc:
+        raise TranslationError(f"cannot read the catalog: {exc}", Location(where)) from None
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER_RE.findall(text))
+
+
+def check_catalog(catalog: Catalog, file: Path) -> list[Problem]:
+    """Translations whose markup, placeholders or plural forms do not match their source."""
+    where = display_path(file)
+    problems: list[Problem] = []
+    for msg in catalog:
+        if not msg.id or not msg.string or msg.fuzzy:
+            continue
+        sources = msg.id if isinstance(msg.id, tuple) else (msg.id,)
+        strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+        loc = Location(where, msg.lineno)
+        if isinstance(msg.id, tuple) and len(strings) != catalog.num_plurals:
+            problems.append(Problem(f"{len(strings)} plural forms for '{sources[0]}', the catalog's "
+                                    f"Plural-Forms header says {catalog.num_plurals}", loc))
+        for text in strings:
+            if not text:
+                continue
+            src_ph, tr_ph = _placeholders(sources[0]), _placeholders(text)
+            if src_ph != tr_ph:
+                want = ", ".join(f"%({p})s" for p in sorted(src_ph)) or "none"
+                problems.append(Problem(f"placeholders of the translation of '{shorten(sources[0])}' differ "
+                                        f"from the source (expected: {want})", loc))
+                continue
+            if markup_signature(sources[0])[:5] != markup_signature(text)[:5]:
+                problems.append(Problem(
+                    f"the translation of '{shorten(sources[0])}' has different inline markup "
+                    "(bold **…**, italic *…*, ^sup^, ~sub~, links) from the source; keep the same marks", loc))
+    return problems
+
+
+def shorten(text: str, n: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def load_translator(deck_dir: Path, locale: str, use_fuzzy: bool = False) -> CatalogTranslator:
+    file = po_path(deck_dir, locale)
+    catalog = read_catalog(file, locale)
+    problems = check_catalog(catalog, file)
+    if problems:
+        raise TranslationError(problems)
+    return CatalogTranslator(catalog, file, locale, use_fuzzy)
+
+
+# --- localising a deck ------------------------------------------------------------
+
+def localise(deck: Deck, translator: SourceTranslator) -> Deck:
+    """A copy of *deck* with every translatable text replaced by its translation."""
+    messages = {m.path: m for m in deck_messages(deck)}
+
+    def rebuild(obj: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(obj, list):
+            return [rebuild(v, path + (i,)) for i, v in enumerate(obj)]
+        if not isinstance(obj, BaseModel):
+            return obj
+        update: dict[str, Any] = {}
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            p = path + (name,)
+            if isinstance(value, str) and p in messages:
+                update[name] = translator.pgettext(messages[p].context, value)
+            elif isinstance(value, Plural) and p in messages:
+                m = messages[p]
+                n = _count(obj)
+                update[name] = translator.npgettext(m.context, value.one, value.other, n)
+            elif isinstance(value, list) and any((p + (i,)) in messages for i in range(len(value))):
+                update[name] = [translator.pgettext(messages[p + (i,)].context, v) if (p + (i,)) in messages
+                                else rebuild(v, p + (i,)) for i, v in enumerate(value)]
+            elif isinstance(value, (BaseModel, list)):
+                update[name] = rebuild(value, p)
+        return obj.model_copy(update=update) if update else obj
+
+    return rebuild(deck, ())
+
+
+def _count(obj: Any) -> int:
+    """The number a counted phrase agrees with (a figure's value)."""
+    if isinstance(obj, Figure) and obj.value is not None:
+        v = obj.value
+        return int(v) if float(v).is_integer() else 2
+    return 2
+
+
+def fallback_warnings(translator: CatalogTranslator, deck: Deck) -> list[Problem]:
+    """One warning per text shown in the source language because it has no usable translation."""
+    by_ctx = {m.context: m for m in deck_messages(deck)}
+    out, seen = [], set()
+    for ctx, msgid, fuzzy in translator.missing:
+        if (ctx, msgid) in seen:
+            continue
+        seen.add((ctx, msgid))
+        m = by_ctx.get(ctx or "")
+        slide = m.slide if m else None
+        why = "only a fuzzy translation (not used; --fuzzy uses it)" if fuzzy else "no translation"
+        where = f"slide {slide} [{translator.locale}]" if slide else f"[{translator.locale}] {ctx}"
+        out.append(Problem(f"{where}: {why} for '{shorten(msgid)}'; showing the source text",
+                           Location(display_path(translator.file))))
+    return out

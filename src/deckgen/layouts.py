@@ -1,0 +1,102 @@
+"""Jinja2 layouts: the search path, the environment, the sandbox of files they may use, and phrases.
+
+Layouts are looked up along a search path (the deck's ``layouts/``, the
+project's ``layouts/``, deckgen's defaults); the first match wins, so a chapter
+can override one template without copying the rest.  HTML layouts autoescape,
+and every layout fails loudly on a missing variable.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .errors import RenderError
+
+PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
+
+
+def layout_path(deck_dir: Path | None, project: Path | None) -> list[Path]:
+    """The layout search path, first match wins."""
+    dirs = []
+    if deck_dir is not None:
+        dirs.append(deck_dir / "layouts")
+    if project is not None:
+        dirs.append(project / "layouts")
+    dirs.append(PACKAGE_LAYOUTS)
+    return [d for d in dirs if d.is_dir()]
+
+
+@dataclass
+class Sandbox:
+    """Maps virtual hosts to folders; the only files WeasyPrint may read."""
+
+    roots: dict[str, Path] = field(default_factory=dict)
+
+    def url(self, path: str | Path) -> str:
+        p = Path(path).resolve()
+        for host, root in self.roots.items():
+            try:
+                rel = p.relative_to(root.resolve())
+            except ValueError:
+                continue
+            return f"https://{host}/{quote(rel.as_posix())}"
+        raise RenderError(f"file {path} is outside the deck and the project; copy it into the deck folder")
+
+    def read(self, url: str) -> tuple[bytes, str]:
+        parts = urlsplit(url)
+        root = self.roots.get(parts.netloc) if parts.scheme == "https" else None
+        if root is None:
+            raise PermissionError(f"blocked address {url}")
+        root = root.resolve()
+        path = (root / PurePosixPath(unquote(parts.path)).relative_to("/")).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise PermissionError(f"not a project file: {url}")
+        return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def environment(search: list[Path], sandbox: Sandbox) -> Environment:
+    """A strict, autoescaping Jinja environment over *search*."""
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in search]),
+        autoescape=select_autoescape(["html.j2", "html", "xml"], default_for_string=False, default=False),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+    env.filters["asset_url"] = sandbox.url
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def install(env: Environment, translator: Any) -> None:
+    """Make the layouts speak *translator*'s language (gettext, pgettext and plural forms)."""
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translator.gettext, translator.ngettext, newstyle=True,
+        pgettext=translator.pgettext, npgettext=translator.npgettext)
+
+
+class Phrases:
+    """The words deckgen writes itself (``phrases.j2``), in the language installed in *env*."""
+
+    def __init__(self, env: Environment) -> None:
+        self._module = env.get_template("phrases.j2").make_module()
+
+    def __getattr__(self, name: str) -> Any:
+        macro = getattr(self._module, name)
+
+        def call(*args: Any) -> str:
+            out = macro(*args)
+            return out.unescape() if isinstance(out, Markup) else str(out)
+
+        return call
+
+
+

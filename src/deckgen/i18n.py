@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, unescape
 from pydantic import BaseModel
 
 from .errors import Location, Problem, TranslationError, display_path
@@ -192,19 +193,88 @@ def parse_locale(code: str) -> Locale:
         raise TranslationError(f"unknown locale '{code}'; use a code such as fr, de, es, nl, el or pt_BR") from None
 
 
+_PO_STRING = r'"(?:[^"\\]|\\["\\abfnrtv?\']|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"'
+_PO_LINE = re.compile(
+    rf"^\s*(?:(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_PO_STRING}|"
+    rf"(?:#~\s*|#\|\s*(?:(?:msgctxt|msgid|msgid_plural)\s+)?)?{_PO_STRING})\s*$")
+
+
+def _lint(text: str, where: str) -> tuple[list[Problem], dict[tuple[str | None, str], list[str]]]:
+    """Check the PO syntax Babel tolerates (it silently drops the last character of an
+    unterminated string), and collect the previous msgids of fuzzy entries (``#|``),
+    which Babel does not read back."""
+    problems: list[Problem] = []
+    previous: dict[tuple[str | None, str], list[str]] = {}
+    block: dict[str, list[str]] = {}
+    current = ""
+
+    def flush() -> None:
+        if "prev_msgid" in block and "msgid" in block:
+            ctx = "".join(block["msgctxt"]) if "msgctxt" in block else None
+            previous[(ctx, "".join(block["msgid"]))] = ["".join(block["prev_msgid"])]
+        block.clear()
+
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            flush()
+            current = ""
+            continue
+        if line.startswith("#") and not line.startswith(("#|", "#~")):
+            continue
+        if not _PO_LINE.match(line):
+            problems.append(Problem(f"broken PO syntax: {line[:60]!r} (a string must be one line in "
+                                    "double quotes, with \\\" for a quote); fix it in a PO editor such as Poedit",
+                                    Location(where, lineno)))
+            continue
+        m = re.match(r"^(#\|\s*|#~\s*)?(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*(\".*\")$", line)
+        if not m:
+            continue
+        prefix, keyword, literal = m.groups()
+        value = unescape(literal)
+        if prefix and prefix.startswith("#~"):
+            continue
+        if keyword:
+            current = ("prev_" if prefix else "") + keyword
+            if prefix is None and keyword == "msgctxt":
+                block.pop("msgctxt", None)
+            block.setdefault(current, []).append(value)
+        elif current:
+            block.setdefault(current, []).append(value)
+    flush()
+    return problems, previous
+
+
 def read_catalog(file: Path, locale: str | None = None) -> Catalog:
     """Read a PO file; any syntax problem is an error with the file and line."""
     where = display_path(file)
     try:
-        with file.open("rb") as fh:
-            return read_po(fh, locale=locale, abort_invalid=True)
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TranslationError(f"not UTF-8 text (byte {exc.start}); save the catalog as UTF-8",
+                               Location(where)) from None
+    problems, previous = _lint(text, where)
+    if problems:
+        raise TranslationError(problems)
+    try:
+        catalog = read_po(io.BytesIO(text.encode("utf-8")), locale=locale, abort_invalid=True)
     except PoFileError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
         raise TranslationError(f"broken PO file: {exc}; fix it in a PO editor such as Poedit",
                                Location(where, line)) from None
-    except (UnicodeDecodeError, ValueError, UnknownLocaleError) as exc:
+    except (ValueError, UnknownLocaleError) as exc:
         raise TranslationError(f"cannot read the catalog: {exc}", Location(where)) from None
+    try:
+        _gettext.c2py(catalog.plural_expr or "(n != 1)")
+    except (ValueError, SyntaxError):
+        raise TranslationError(f"the Plural-Forms header is not valid: {catalog.plural_forms!r}; "
+                               "copy it from 'deckgen i18n init' for your language", Location(where)) from None
+    for (ctx, msgid), ids in previous.items():
+        msg = catalog.get(msgid, context=ctx)
+        if msg is not None:
+            msg.previous_id = ids
+    return catalog
 
 
 def _placeholders(text: str) -> set[str]:
@@ -233,11 +303,20 @@ def check_catalog(catalog: Catalog, file: Path) -> list[Problem]:
                 problems.append(Problem(f"placeholders of the translation of '{shorten(sources[0])}' differ "
                                         f"from the source (expected: {want})", loc))
                 continue
-            if markup_signature(sources[0])[:5] != markup_signature(text)[:5]:
+            src_sig, tr_sig = markup_signature(sources[0]), markup_signature(text)
+            # bold, italic and links carry meaning and must match; ^sup^/~sub~ are typography
+            # that differs per language (1^st^, 1^er^, 1.) and may differ
+            if (src_sig[0], src_sig[1], src_sig[4]) != (tr_sig[0], tr_sig[1], tr_sig[4]):
                 problems.append(Problem(
-                    f"the translation of '{shorten(sources[0])}' has different inline markup "
-                    "(bold **…**, italic *…*, ^sup^, ~sub~, links) from the source; keep the same marks", loc))
+                    f"the translation of '{shorten(sources[0])}' has different inline markup from the source "
+                    f"(source: {_describe_marks(src_sig)}; translation: {_describe_marks(tr_sig)}); "
+                    "keep the same **bold**, *italic* and [links](…)", loc))
     return problems
+
+
+def _describe_marks(sig: tuple[Any, ...]) -> str:
+    bold, italic, _, _, links = sig[:5]
+    return f"{bold} bold, {italic} italic, {links} link{'s' if links != 1 else ''}"
 
 
 def shorten(text: str, n: int = 50) -> str:

@@ -46,12 +46,13 @@ class FontMetrics:
 @lru_cache(maxsize=32)
 def load_metrics(path: str) -> FontMetrics:
     """Read the advance widths of the font at *path* (cached per process)."""
-    font = TTFont(Path(path), lazy=True)
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"].metrics
+    with TTFont(Path(path), lazy=True) as font:
+        cmap = font.getBestCmap()
+        hmtx = font["hmtx"].metrics
+        upem = font["head"].unitsPerEm
     advances = {cp: hmtx[name][0] for cp, name in cmap.items() if name in hmtx}
-    default = hmtx[".notdef"][0] if ".notdef" in hmtx else font["head"].unitsPerEm // 2
-    return FontMetrics(path, font["head"].unitsPerEm, advances, default, frozenset(cmap))
+    default = hmtx[".notdef"][0] if ".notdef" in hmtx else upem // 2
+    return FontMetrics(path, upem, advances, default, frozenset(cmap))
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ class Place(Model):
 
     place: str
     month: YearMonth
+    _i18n = ("place",)  # city names differ: Berlin, Berlijn, Βερολίνο
 
 
 class Figure(Model):

@@ -13,7 +13,19 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-from .build import BuildOptions, build  # noqa: E402
-from .load import load_deck  # noqa: E402
-
 __all__ = ["__version__", "build", "BuildOptions", "load_deck"]
+
+
+def __getattr__(name: str) -> object:
+    # imported on first use, so 'deckgen --help' does not pay for python-pptx and WeasyPrint
+    if name in ("build", "BuildOptions"):
+        from .build import BuildOptions, build
+
+        # importing the submodule 'deckgen.build' set the attribute to the module: rebind it
+        globals().update(build=build, BuildOptions=BuildOptions)
+        return globals()[name]
+    if name == "load_deck":
+        from .load import load_deck
+
+        return load_deck
+    raise AttributeError(name)

@@ -86,8 +86,8 @@ def output_path(out: Path, deck_id: str, locale: str, fmt: str, brand: str | Non
     return base / locale / f"{deck_id}-{locale}.{fmt}"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file and a rename."""
+def _stage(path: Path, data: bytes) -> Path:
+    """Write *data* to a temporary file beside *path*; return it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -100,14 +100,41 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard([Path(tmp)])
         raise OutputError(f"could not write {display_path(path)}: {exc.strerror}; "
                           "the previous file, if any, is unchanged") from None
+    return Path(tmp)
+
+
+def _discard(paths: Iterable[Path]) -> None:
+    for p in paths:
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file or none: all are staged as temporary files first, then renamed into place.
+
+    A full disk or a read-only folder stops the run while only temporary files exist,
+    and they are removed: the previous outputs stay as they were.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(path, data), path))
+    except OutputError:
+        _discard(tmp for tmp, _ in staged)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write *data* to *path* through a temporary file and a rename."""
+    write_all([(path, data)])
 
 
 def overflow_warnings(scene: DeckScene) -> list[Problem]:
@@ -203,8 +230,8 @@ def build(deck_dirs: list[Path], options: BuildOptions,
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])
     report = BuildReport(warnings=warnings)
-    for path, data, output in results:
-        write_atomic(path, data)
+    write_all([(path, data) for path, data, _ in results])
+    for _, _, output in results:
         report.outputs.append(output)
         written(output)
     report.seconds = time.perf_counter() - started

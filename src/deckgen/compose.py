@@ -20,7 +20,7 @@ from .brand import Brand
 from .events import occurrences
 from .formatting import Formatter, escape_markup
 from .markup import LinkStyle, Run, parse, plain_text
-from .measure import Piece, load_metrics, wrap_lines
+from .measure import Piece, load_metrics, widest_word, wrap_lines
 from .model import (
     WEEKDAYS,
     BulletsSlide,
@@ -107,8 +107,9 @@ class Composer:
         return Paragraph(runs=runs, size=size, color=color or self.c("text"), **kw)
 
     def text(self, name: str, box: Box, paragraphs: list[Paragraph], field: str = "",
-             valign: str = "top", role: str = "body", min_scale: float = 0.6) -> TextFrame:
-        frame = TextFrame(name, box, tuple(p for p in paragraphs if p.runs), valign, role, field, min_scale)
+             valign: str = "top", role: str = "body", min_scale: float = 0.6, on_dark: bool = False) -> TextFrame:
+        frame = TextFrame(name, box, tuple(p for p in paragraphs if p.runs), valign, role, field, min_scale,
+                          link_color=self.c("on_primary") if on_dark else self.c("link"))
         return fit(frame, self.brand)
 
     def header(self, title: str | None, kicker: str | None = None) -> list[Frame]:
@@ -131,7 +132,7 @@ class Composer:
         frames: list[Frame] = [
             self.text("footer", Box(MX, FOOTER_Y, 600, 18),
                       [self.para(escape_markup(self.brand.footer_text()), 11, color, link_tags=False)],
-                      role="footer"),
+                      role="footer", on_dark=on_dark),
             self.text("page-number", Box(PAGE_W - MX - 120, FOOTER_Y, 120, 18),
                       [self.para(self.say.page_number(number, total), 11, color, align="right")],
                       role="footer"),
@@ -184,7 +185,7 @@ class Composer:
                                 [self.para(s.title, 92, on, font="heading", bold=True, link_tags=False)],
                                 field="title", valign="bottom", role="title", min_scale=0.6))
         frames.append(self.text("subtitle", Box(64, 216, 540, 70),
-                                [self.para(s.subtitle, 26, on, link_tags=False)], field="subtitle"))
+                                [self.para(s.subtitle, 26, on, link_tags=False)], field="subtitle", on_dark=True))
         when = []
         if s.date:
             when.append(escape_markup(self.fmt.date(s.date)).replace("\\^", "^"))
@@ -193,7 +194,7 @@ class Composer:
         paragraphs = [self.para(s.event, 26, self.c("accent"), bold=True, link_tags=False)]
         if when:
             paragraphs.append(self.para(" · ".join(when), 20, on, space_before=6))
-        frames.append(self.text("event", Box(64, 300, 520, 100), paragraphs, field="event"))
+        frames.append(self.text("event", Box(64, 300, 520, 100), paragraphs, field="event", on_dark=True))
         if s.hashtag:
             frames.append(self.text("hashtag", Box(64, 430, 400, 50),
                                     [self.para(s.hashtag, 32, self.c("accent"), font="heading", bold=True,
@@ -214,7 +215,7 @@ class Composer:
             paragraphs.append(self.para(s.subtitle, 26, on))
         if s.body:
             paragraphs.append(self.para(s.body, 26, on, space_before=12 if s.subtitle else 0))
-        frames.append(self.text("body", Box(96, 284, 768, 180), paragraphs, field="body"))
+        frames.append(self.text("body", Box(96, 284, 768, 180), paragraphs, field="body", on_dark=True))
         return self.c("secondary"), frames, plain_text(self.runs(s.title))
 
     def _bullets(self, s: BulletsSlide) -> tuple[str, list[Frame], str]:
@@ -223,11 +224,10 @@ class Composer:
         if s.intro:
             paragraphs.append(self.para(s.intro, 24, self.c("primary"), bold=True))
 
-        def add(items: list[Item | str], level: int) -> None:
-            for item in items:
-                it = item if isinstance(item, Item) else Item(text=item)
+        def add(items: list[Item], level: int) -> None:
+            for it in items:
                 size = 24 if level == 0 else 20
-                paragraphs.append(self.para(self._list_item(it.text), size, bullet="•", indent=26 + 28 * level,
+                paragraphs.append(self.para(it.text, size, bullet="•", indent=26 + 28 * level,
                                             level=level, bullet_color=self.c("secondary"),
                                             space_before=12 if level == 0 else 4))
                 add(it.items, level + 1)
@@ -240,10 +240,6 @@ class Composer:
             frames.append(self.text("closing", Box(MX, bottom + 6, CONTENT_W, 36),
                                     [self.para(s.closing, 20, self.c("secondary"), bold=True)], field="closing"))
         return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _list_item(self, text: str) -> str:
-        """Capitalise list items the way the locale writes lists (a month name starts upper-case)."""
-        return text
 
     def _statement(self, s: StatementSlide) -> tuple[str, list[Frame], str]:
         frames = self.header(s.title, s.kicker)
@@ -274,7 +270,7 @@ class Composer:
         # a counted label is chosen by localise(); an untranslated deck still has the pair
         label = f.label if isinstance(f.label, str) else (f.label.one if f.value == 1 else f.label.other)
         if f.value is not None:
-            number = fmt.number(f.value)
+            number = fmt.number(int(f.value) if float(f.value).is_integer() else f.value)
             if f.plus:
                 number = self.say.at_least(number)
             out.append(self.para(escape_markup(number), 40, self.c("primary"), font="heading", bold=True))
@@ -328,7 +324,8 @@ class Composer:
     def _quote(self, s: QuoteSlide) -> tuple[str, list[Frame], str]:
         frames = self.header(s.title) if s.title else []
         frames.append(self.text("quote-mark", Box(MX, 122, 90, 120),
-                                [self.para("“", 140, self.c("accent"), font="heading", bold=True)],
+                                [self.para(escape_markup(self.say.quote_mark()), 140, self.c("accent"),
+                                           font="heading", bold=True)],
                                 role="decoration"))
         frames.append(self.text("quote", Box(MX + 100, 150, CONTENT_W - 130, 210),
                                 [self.para(s.text, 30, self.c("primary"), font="heading", bold=True,
@@ -496,15 +493,27 @@ def language_tag(locale_code: str) -> str:
 
 # --- fitting ---------------------------------------------------------------------
 
+def _pieces(p: Paragraph, brand: Brand, scale: float) -> list[Piece]:
+    fam = brand.heading if p.font == "heading" else brand.body
+    size = max(1.0, round(p.size * scale * 2) / 2)
+    return [Piece(r.text, load_metrics(str(fam.file(p.bold or r.bold, p.italic or r.italic))),
+                  size * (0.6 if (r.sup or r.sub) else 1.0)) for r in p.runs]
+
+
+def _widest_ratio(frame: TextFrame, brand: Brand, scale: float) -> float:
+    return max(widest_word(_pieces(p, brand, scale)) / (frame.box.w - p.indent * scale)
+               for p in frame.paragraphs)
+
+
 def measure_height(frame: TextFrame, brand: Brand, scale: float) -> float:
-    """Height in points the frame's text takes at *scale*."""
+    """Height in points the frame's text takes at *scale* (infinite if a word cannot fit a line)."""
     height = 0.0
     for i, p in enumerate(frame.paragraphs):
-        fam = brand.heading if p.font == "heading" else brand.body
         size = max(1.0, round(p.size * scale * 2) / 2)
-        pieces = [Piece(r.text, load_metrics(str(fam.file(p.bold or r.bold, p.italic or r.italic))),
-                        size * (0.6 if (r.sup or r.sub) else 1.0)) for r in p.runs]
+        pieces = _pieces(p, brand, scale)
         width = frame.box.w - p.indent * scale
+        if widest_word(pieces) > width and not any("://" in r.text for r in p.runs):
+            return float("inf")  # a word wider than the box: shrink rather than break it
         lines = wrap_lines(pieces, width)
         if i:
             height += p.space_before * scale
@@ -523,6 +532,8 @@ def fit(frame: TextFrame, brand: Brand) -> TextFrame:
             return frame.fitted(scale, needed)
         nxt = round(scale - 0.04, 2)
         if nxt < frame.min_scale - 1e-9:
+            if needed == float("inf"):  # a word still wider than the box at the floor
+                return frame.fitted(scale, frame.box.h, overflow=_widest_ratio(frame, brand, scale) - 1)
             return frame.fitted(scale, needed, overflow=needed / frame.box.h - 1)
         scale = nxt
 

@@ -178,9 +178,12 @@ def _models_at(loc: tuple[Any, ...], data: Any,
     models: list[type[BaseModel]] = [root]
     path: list[Any] = []
     node = data
+    tagged = False
     for part in loc:
-        if isinstance(part, str) and part in SLIDE_KINDS and path[:1] == ["slides"] and len(path) == 2:
-            models = [SLIDE_KINDS[part]]  # discriminator tag inserted by pydantic
+        if (not tagged and isinstance(part, str) and part in SLIDE_KINDS and path[:1] == ["slides"]
+                and len(path) == 2):
+            models = [SLIDE_KINDS[part]]  # discriminator tag inserted by pydantic after the index
+            tagged = True
             continue
         if isinstance(node, dict) and part in node:
             node = node[part]
@@ -204,14 +207,20 @@ def _models_at(loc: tuple[Any, ...], data: Any,
 
 def _describe(err: dict[str, Any], models: list[type[BaseModel]], root: type[BaseModel]) -> str:
     kind = err["type"]
-    loc = [p for p in err["loc"] if not (isinstance(p, str) and p in SLIDE_KINDS)]
-    name = loc[-1] if loc else "deck"
+    loc = list(err["loc"])
+    if root is Deck and len(loc) > 2 and loc[0] == "slides" and loc[2] in SLIDE_KINDS:
+        del loc[2]  # pydantic's discriminator tag
+    names = [p for p in loc if isinstance(p, str)]
+    name = names[-1] if names else "deck"
+    if loc and isinstance(loc[-1], int) and names:
+        name = f"{names[-1]}[{loc[-1] + 1}]"
     if kind == "missing":
         return f"missing required field '{name}'"
     if kind == "extra_forbidden":
         allowed = sorted({f for m in models[:-1] or models for f in m.model_fields})
         if len(err["loc"]) >= 1:
             parent_models, _ = _models_at(tuple(err["loc"][:-1]), None, root)
+            name = str(err["loc"][-1])
             allowed = sorted({f for m in parent_models for f in m.model_fields}) or allowed
         import difflib
 
@@ -324,7 +333,7 @@ def _reference_problems(loaded: LoadedDeck) -> list[Problem]:
     return problems
 
 
-def _yaml_problem(exc: YAMLError, where: str) -> Problem:
+def _yaml_problem(exc: YAMLError, where: str, text: str = "") -> Problem:
     if isinstance(exc, MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         what = exc.problem or "invalid YAML"
@@ -333,6 +342,10 @@ def _yaml_problem(exc: YAMLError, where: str) -> Problem:
         if "duplicate key" in (exc.problem or "") or type(exc).__name__ == "DuplicateKeyError":
             what = f"{what.strip()} (each key may appear once per mapping)"
         context = f"{exc.context}: " if exc.context else ""
+        lines = text.splitlines()
+        nearby = lines[max(0, mark.line - 3): mark.line + 1]
+        if any(" #" in line or "[#" in line for line in nearby):
+            what += " (a '#' after a space starts a YAML comment: put values with hashtags in quotes)"
         return Problem(f"YAML syntax error: {context}{what}", Location(where, mark.line + 1, mark.column + 1))
     return Problem(f"YAML syntax error: {exc}", Location(where))
 
@@ -350,7 +363,10 @@ def read_yaml(file: Path, error: type[DeckgenError] = DeckError,
     try:
         root = _yaml().load(text)
     except YAMLError as exc:
-        raise error([_yaml_problem(exc, where)]) from None
+        raise error([_yaml_problem(exc, where, text)]) from None
+    except ValueError as exc:  # e.g. an impossible date such as 2010-02-30
+        raise error(f"a value cannot be read: {exc}; check the dates (YYYY-MM-DD) and quote other values",
+                    Location(where)) from None
     if not isinstance(root, CommentedMap):
         raise error("the file must be a YAML mapping (key: value lines)", Location(where, 1, 1))
     dropped: list[tuple[int, int, str]] = []

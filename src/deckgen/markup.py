@@ -9,8 +9,10 @@ Supported, in deck files and translations alike:
 * ``#hashtags`` and ``@handles``, linked to the brand's social network,
 * a trailing backslash for a line break.
 
-Raw HTML is never interpreted: ``<b>`` stays the four characters ``<b>``.  Links
-may only use ``http``, ``https`` and ``mailto``; anything else is refused.
+Raw HTML is never interpreted: ``<b>`` stays the three characters ``<b>``.  Links
+may only use ``http``, ``https`` and ``mailto``; any other link (``javascript:``,
+``file:``, ``data:``) is shown as the literal text that was typed.  A backslash
+escapes a mark: ``\\#tag`` is the text ``#tag``, not a link.
 """
 
 from __future__ import annotations
@@ -21,13 +23,9 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-__all__ = ["Run", "LinkStyle", "parse", "plain_text", "MarkupError", "markup_signature"]
+__all__ = ["Run", "LinkStyle", "parse", "plain_text", "markup_signature"]
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
-
-class MarkupError(ValueError):
-    """Inline markup that cannot be accepted (e.g. a ``javascript:`` link)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,8 @@ class LinkStyle:
 DEFAULT_LINKS = LinkStyle()
 
 _md = MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape", "newline"])
+# keep backslash escapes as separate tokens, so "\\#tag" stays a literal "#tag"
+_md.core.ruler.disable("text_join")
 _md.validateLink = lambda url: url.lower().startswith(SAFE_SCHEMES)  # type: ignore[method-assign]
 
 # Order matters: addresses first, so "#!" inside a URL or "@" in an e-mail address
@@ -142,18 +142,17 @@ def parse(text: str, links: LinkStyle = DEFAULT_LINKS) -> tuple[Run, ...]:
             italic += 1
         elif t == "em_close":
             italic -= 1
-        elif t == "link_open":
-            target = str(tok.attrs.get("href", ""))
-            if not target.lower().startswith(SAFE_SCHEMES):
-                raise MarkupError(f"link target {target!r} is not allowed: use http, https or mailto")
-            href = target
+        elif t == "link_open":  # validateLink above admits only SAFE_SCHEMES
+            href = str(tok.attrs.get("href", ""))
         elif t == "link_close":
             href = None
         elif t == "softbreak":
             runs.append(Run(" ", bold > 0, italic > 0, href=href, kind="link" if href else "text"))
         elif t == "hardbreak":
             runs.append(Run("\n"))
-        elif t in ("text", "text_special", "html_inline", "code_inline"):
+        elif t == "text_special":  # a backslash escape: literal
+            runs.append(Run(tok.content, bold > 0, italic > 0, href=href, kind="link" if href else "text"))
+        elif t in ("text", "html_inline", "code_inline"):
             base = Run("", bold > 0, italic > 0, href=href, kind="link" if href else "text")
             runs.extend(_split_text(tok.content, base, links))
         else:  # pragma: no cover - every rule enabled above is handled

@@ -64,11 +64,17 @@ class Piece:
     size: float
 
 
+def widest_word(pieces: list[Piece]) -> float:
+    """Width of the widest unbreakable word, in points."""
+    return max((p.metrics.width(t, p.size) * WIDTH_SAFETY for p in pieces
+                for t in _WORD_RE.findall(p.text) if not t.isspace()), default=0.0)
+
+
 def wrap_lines(pieces: list[Piece], width: float) -> int:
     """Number of lines the pieces take when word-wrapped greedily into *width* points.
 
     Words longer than a line are broken by characters, as both renderers do for
-    overlong URLs.
+    overlong URLs (fitting avoids that where it can; see ``widest_word``).
     """
     lines = 1
     x = 0.0

@@ -15,7 +15,9 @@ import datetime as dt
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -26,7 +28,29 @@ SLIDE_ID_RE = r"^[a-z0-9][a-z0-9-]*$"
 HEX_COLOR_RE = r"^#[0-9A-Fa-f]{6}$"
 
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM.")]
-CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="An ISO 3166-1 alpha-2 country code, e.g. GB.")]
+
+
+def _clock(value: Any) -> Any:
+    """Times are written HH:MM; a bare number (1730, or YAML's 13:00 in 1.1 readers) is refused."""
+    if isinstance(value, str) and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value.strip()):
+        raise ValueError(f"'{value}' is not a time; write it as HH:MM, e.g. \"13:00\"")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"{value} is not a time; write it as HH:MM in quotes, e.g. \"13:00\"")
+    return value
+
+
+def _known_country(code: str) -> str:
+    from babel import Locale
+
+    if code not in Locale("en").territories or code in ("ZZ", "QO", "EU", "EZ", "UN"):
+        hint = " (the United Kingdom is GB)" if code == "UK" else ""
+        raise ValueError(f"'{code}' is not an ISO 3166-1 country code{hint}")
+    return code
+
+
+Clock = Annotated[dt.time, BeforeValidator(_clock)]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="An ISO 3166-1 alpha-2 country code, e.g. GB."),
+                        AfterValidator(_known_country)]
 Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", description="An http(s) or mailto address.")]
 
 
@@ -52,7 +76,7 @@ class Item(Model):
     """A bullet with optional sub-bullets."""
 
     text: str
-    items: list[Item | str] = Field(default_factory=list, description="Nested bullets.")
+    items: list[Item] = Field(default_factory=list, description="Nested bullets (text, or text with items).")
     _i18n = ("text",)
 
     @model_validator(mode="before")
@@ -78,7 +102,7 @@ class Place(Model):
 class Figure(Model):
     """One key number with its label and optional detail."""
 
-    value: int | float | None = Field(default=None, description="The number; omit for a figure that is only words.")
+    value: float | None = Field(default=None, description="The number; omit for a figure that is only words.")
     plus: bool = Field(default=False, description="Show as 'at least': 300+.")
     label: Label = Field(description="What is counted; a {one, other} pair when it depends on the number.")
     detail: str | None = None
@@ -139,6 +163,11 @@ class Recurrence(Model):
                 f"'first' {self.first} is not the {_ORDINAL_EN[self.ordinal]} {self.weekday} of its month"
                 f" (that is {expect})"
             )
+        for day in self.skip:
+            if day != nth_weekday(day.year, day.month, WEEKDAYS.index(self.weekday), self.ordinal) \
+                    or day < self.first or (self.until is not None and day > self.until):
+                raise ValueError(f"'skip' date {day} is not a date of this series; list only dates the rule "
+                                 "produces")
         return self
 
 
@@ -168,6 +197,13 @@ class DatedItem(Model):
         return self
 
 
+def _check_times(start: dt.time | None, end: dt.time | None) -> None:
+    if (start is None) != (end is None):
+        raise ValueError("give both 'start' and 'end' times, or neither")
+    if start is not None and end is not None and end <= start:
+        raise ValueError(f"'end' ({end:%H:%M}) must be after 'start' ({start:%H:%M})")
+
+
 class Event(Model):
     """Something people can attend: a recurring series or dated occurrences."""
 
@@ -176,8 +212,8 @@ class Event(Model):
     description: str | None = None
     recurrence: Recurrence | None = None
     dates: list[DatedItem] = Field(default_factory=list)
-    start: dt.time | None = Field(default=None, description="Local start time, HH:MM.")
-    end: dt.time | None = Field(default=None, description="Local end time, HH:MM.")
+    start: Clock | None = Field(default=None, description="Local start time, HH:MM.")
+    end: Clock | None = Field(default=None, description="Local end time, HH:MM.")
     timezone: str | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris.")
     place: str | None = None
     online: str | None = Field(default=None, description="Where online, e.g. '#hcsmeufr on Twitter'.")
@@ -188,10 +224,7 @@ class Event(Model):
     def _check(self) -> Event:
         if self.recurrence is None and not self.dates:
             raise ValueError("give a 'recurrence' rule or a list of 'dates'")
-        if (self.start is None) != (self.end is None):
-            raise ValueError("give both 'start' and 'end' times, or neither")
-        if self.start is not None and self.end is not None and self.end <= self.start:
-            raise ValueError(f"'end' ({self.end:%H:%M}) must be after 'start' ({self.start:%H:%M})")
+        _check_times(self.start, self.end)
         if self.start is not None and self.timezone is None:
             raise ValueError("an event with times needs a 'timezone', e.g. Europe/Paris")
         if self.timezone is not None:
@@ -223,10 +256,15 @@ class TitleSlide(SlideBase):
     subtitle: str | None = None
     event: str | None = Field(default=None, description="What the deck is for, e.g. 'First anniversary celebration'.")
     date: dt.date | None = None
-    start: dt.time | None = None
-    end: dt.time | None = None
+    start: Clock | None = None
+    end: Clock | None = None
     hashtag: str | None = Field(default=None, pattern=r"^#\w+$")
     _i18n = ("notes", "title", "subtitle", "event")
+
+    @model_validator(mode="after")
+    def _times(self) -> TitleSlide:
+        _check_times(self.start, self.end)
+        return self
 
 
 class BulletsSlide(SlideBase):
@@ -369,6 +407,14 @@ class Deck(Model):
 def deck_json_schema() -> dict[str, Any]:
     """The JSON Schema of ``deck.yaml``, for editors (yaml-language-server) and other tools."""
     schema = Deck.model_json_schema()
+    defs = schema.get("$defs", {})
+    # the loader also accepts short forms: a bullet as plain text, a date or month as a string
+    if "Item" in defs:
+        defs["Item"] = {"anyOf": [{"type": "string"}, defs["Item"]], "title": "Item"}
+    if "DatedItem" in defs:
+        defs["DatedItem"] = {"anyOf": [{"type": "string", "format": "date"},
+                                       {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+                                       defs["DatedItem"]], "title": "DatedItem"}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "deckgen deck definition (deck.yaml)"
     return schema

@@ -167,7 +167,7 @@ def _fill_text(tf, frame: TextFrame, scene: DeckScene, fonts: dict[str, str]) ->
             if run.href:
                 r.hyperlink.address = run.href
                 f.underline = run.kind in ("link", "url", "email")
-                f.color.rgb = _rgb(scene.colors["link"] if frame.role != "title" else para.color)
+                f.color.rgb = _rgb(frame.link_color if frame.role != "title" else para.color)
         if not para.runs:
             p.add_run().text = ""
 
@@ -194,7 +194,13 @@ def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph) -> No
     if isinstance(frame, ImageFrame):
         pic = shapes.add_picture(frame.path, emu(frame.box.x), emu(frame.box.y),
                                  emu(frame.box.w), emu(frame.box.h))
-        if frame.crop_circle:
+        if frame.crop_circle:  # a round portrait: crop the photo to a centred square first
+            iw, ih = pic.image.size
+            excess = (max(iw, ih) - min(iw, ih)) / 2 / max(iw, ih)
+            if iw > ih:
+                pic.crop_left = pic.crop_right = excess
+            elif ih > iw:
+                pic.crop_top = pic.crop_bottom = excess
             pic.auto_shape_type = MSO_SHAPE.OVAL
         pic.name = frame.name
         pic._element._nvXxPr.cNvPr.set("descr", frame.alt)  # alt text: no public API (python-pptx#1139)

@@ -57,6 +57,7 @@ class TextFrame:
     overflow: float = 0.0  # how much too long, as a fraction, past the floor
     content_h: float = 0.0  # measured height of the text at the chosen scale
     fill: str | None = None
+    link_color: str = "#0000EE"  # links on light backgrounds use the brand's link colour, on dark ones the text's
 
     def size(self, p: Paragraph) -> float:
         """The final point size of paragraph *p* (after fitting), rounded to 0.5 pt."""

@@ -60,6 +60,15 @@ class Social(Model):
     handle_url: str = "https://twitter.com/{handle}"
 
 
+class Template(Model):
+    """A chapter's own PowerPoint template and which of its layouts each slide kind uses."""
+
+    file: str = Field(description="A 16:9 .pptx beside brand.yaml.")
+    layouts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Slide kind (title, section, bullets, …, or 'default') → layout name in the template.")
+
+
 class BrandSpec(Model):
     id: str = Field(pattern=SLIDE_ID_RE)
     extends: str | None = Field(default=None, pattern=SLIDE_ID_RE)
@@ -73,6 +82,9 @@ class BrandSpec(Model):
     logo: Logo = Field(default_factory=Logo)
     footer: str = Field(default="{hashtag}", description="Footer text; {hashtag}, {handle}, {website}, {name}.")
     social: Social = Field(default_factory=Social)
+    languages: list[str] = Field(default_factory=list,
+                                 description="The chapter's languages, built by 'deckgen build --chapter'.")
+    template: Template | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,13 @@ class Brand:
     logo_png: Path | None
     logo_svg: Path | None
     files: tuple[Path, ...]  # every file the brand reads (for rebuild checks)
+    template: Path | None = None
+    template_layouts: tuple[tuple[str, str], ...] = ()
+    locations: tuple[tuple[tuple[object, ...], Location], ...] = ()
+
+    def location(self, *path: object) -> Location | None:
+        """Where a brand value was set (file and line), for messages."""
+        return dict(self.locations).get(tuple(path))
 
     @property
     def id(self) -> str:
@@ -180,9 +199,11 @@ def _read(brand_id: str, project: Path, seen: tuple[str, ...], referrer: Locatio
     data.setdefault("id", brand_id)
     if data["id"] != brand_id:
         raise BrandError(f"id '{data['id']}' does not match the folder name '{brand_id}'", locs.get(("id",)))
-    for key in ("logo",):  # files beside brand.yaml: resolve relative to this file
-        if isinstance(data.get(key), dict):
-            data[key] = {k: str(file.parent / v) if isinstance(v, str) else v for k, v in data[key].items()}
+    # files beside brand.yaml: resolve relative to this file
+    if isinstance(data.get("logo"), dict):
+        data["logo"] = {k: str(file.parent / v) if isinstance(v, str) else v for k, v in data["logo"].items()}
+    if isinstance(data.get("template"), dict) and isinstance(data["template"].get("file"), str):
+        data["template"] = {**data["template"], "file": str(file.parent / data["template"]["file"])}
     parent = data.get("extends")
     chain = seen + (brand_id,)
     if isinstance(parent, str):
@@ -243,8 +264,27 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
             logo_png = path
         else:
             logo_svg = path
+    template = None
+    if spec.template is not None:
+        template = Path(spec.template.file)
+        if template.suffix.lower() != ".pptx":
+            problems.append(Problem("template.file must be a .pptx file (save a .potx as .pptx in PowerPoint)",
+                                    locs.get(("template", "file"))))
+        elif not template.is_file():
+            problems.append(Problem(f"template file '{template.name}' not found beside brand.yaml",
+                                    locs.get(("template", "file"))))
+    for lang in spec.languages:
+        try:
+            from babel import Locale, UnknownLocaleError
+
+            Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            problems.append(Problem(f"unknown language '{lang}'; use codes such as fr, de, el",
+                                    locs.get(("languages",))))
     if problems:
         raise BrandError(problems)
     used = files + list(heading.files.values()) + list(body.files.values())
-    used += [p for p in (logo_png, logo_svg) if p]
-    return Brand(spec, files[-1].parent, chain, heading, body, logo_png, logo_svg, tuple(used))
+    used += [p for p in (logo_png, logo_svg, template) if p]
+    return Brand(spec, files[-1].parent, chain, heading, body, logo_png, logo_svg, tuple(used), template,
+                 tuple(spec.template.layouts.items()) if spec.template else (),
+                 tuple((k, v) for k, v in locs.items() if isinstance(v, Location)))

@@ -29,8 +29,9 @@ from .i18n import (
 )
 from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import DECK_FILE, LoadedDeck, load_decks
-from .render_pdf import PdfRenderer
-from .render_pptx import render_pptx
+from .render_pdf import PdfInfo, PdfRenderer
+from .model import SLIDE_KINDS
+from .render_pptx import PptxTemplate, check_template, render_pptx
 from .scene import DeckScene, TextFrame
 
 FORMATS = ("pptx", "pdf")
@@ -43,6 +44,7 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     locales: tuple[str, ...] = ()  # empty: every available locale
     brand: str | None = None  # override the decks' brand
+    chapter: str | None = None  # a chapter: its brand and its languages
     strict: bool = False
     fuzzy: bool = False  # use fuzzy (unreviewed) translations
 
@@ -79,11 +81,12 @@ def find_decks(project: Path) -> list[Path]:
 
 
 def output_path(out: Path, deck_id: str, locale: str, fmt: str, brand: str | None = None) -> Path:
-    """``OUT/<deck>/<locale>/<deck>-<locale>.<fmt>``; a brand override gets its own folder level."""
-    base = out / deck_id
+    """``OUT/<deck>/<locale>/<deck>-<locale>.<fmt>`` in the deck's own brand;
+    ``OUT/<deck>/<brand>/<locale>/<deck>-<brand>-<locale>.<fmt>`` in another brand, so builds of
+    one deck in several chapters' looks never overwrite each other, even copied into one folder."""
     if brand:
-        base = base / brand
-    return base / locale / f"{deck_id}-{locale}.{fmt}"
+        return out / deck_id / brand / locale / f"{deck_id}-{brand}-{locale}.{fmt}"
+    return out / deck_id / locale / f"{deck_id}-{locale}.{fmt}"
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -137,6 +140,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all([(path, data)])
 
 
+def pptx_template(brand: Brand) -> PptxTemplate | None:
+    """The chapter's own PowerPoint template, if its brand has one."""
+    return PptxTemplate(brand.template, brand.template_layouts) if brand.template else None
+
+
 def overflow_warnings(scene: DeckScene) -> list[Problem]:
     """One warning per text box still too long at its smallest allowed size."""
     out = []
@@ -156,32 +164,50 @@ class Builder:
     options: BuildOptions
     progress: Callable[[str], None] = lambda message: None
     pdf: PdfRenderer = field(default_factory=PdfRenderer)
+    #: called with each composed scene and its brand (``deckgen check`` inspects them)
+    on_scene: Callable[[DeckScene, Brand], None] = lambda scene, brand: None
+    #: called with each PDF's output and what it holds
+    on_pdf: Callable[[Output, PdfInfo], None] = lambda output, info: None
     _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
 
+    @property
+    def brand_override(self) -> str | None:
+        return self.options.brand or self.options.chapter
+
     def brand(self, loaded: LoadedDeck, project: Path) -> Brand:
-        brand_id = self.options.brand or loaded.deck.brand
+        brand_id = self.brand_override or loaded.deck.brand
         key = (project, brand_id)
         if key not in self._brands:
-            referrer = None if self.options.brand else loaded.location(("brand",))
-            self._brands[key] = load_brand(brand_id, project, referrer)
+            referrer = None if self.brand_override else loaded.location(("brand",))
+            brand = load_brand(brand_id, project, referrer)
+            if brand.template is not None:  # report a broken chapter template before building anything
+                problems = check_template(PptxTemplate(brand.template, brand.template_layouts),
+                                          SLIDE_KINDS, brand.location("template", "file"))
+                if problems:
+                    raise DeckgenError(problems)
+            self._brands[key] = brand
         return self._brands[key]
 
-    def locales(self, loaded: LoadedDeck) -> list[str]:
-        """The source language and every locale with a catalog, filtered by ``--locale``."""
+    def locales(self, loaded: LoadedDeck, brand: Brand) -> list[str]:
+        """The source language and every locale with a catalog, filtered by ``--locale`` or the chapter."""
         available = [loaded.deck.language] + [c for c in catalog_locales(loaded.directory)
                                                if c != loaded.deck.language]
-        if not self.options.locales:
+        wanted = self.options.locales
+        if not wanted and self.options.chapter and brand.spec.languages:
+            wanted = tuple(brand.spec.languages)
+        if not wanted:
             return available
-        missing = [loc for loc in self.options.locales if loc not in available]
+        missing = [loc for loc in wanted if loc not in available]
         if missing:
             raise DeckgenError(
                 f"deck '{loaded.deck.id}' has no catalog for {', '.join(missing)} (available: "
                 f"{', '.join(available)}); start one with 'deckgen i18n init {display_path(loaded.directory)} "
                 f"{missing[0]}'", loaded.location(("language",)))
-        return [loc for loc in available if loc in self.options.locales]
+        return [loc for loc in available if loc in wanted]
 
-    def render(self, decks: Iterable[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
+    def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
         """Render every output in memory."""
+        _check_collisions(decks)
         results: list[tuple[Path, bytes, Output]] = []
         warnings: list[Problem] = []
         problems: list[Problem] = []
@@ -189,7 +215,7 @@ class Builder:
             project = project_root(loaded.directory)
             try:
                 brand = self.brand(loaded, project)
-                locales = self.locales(loaded)
+                locales = self.locales(loaded, brand)
             except DeckgenError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -208,14 +234,32 @@ class Builder:
                 if isinstance(translator, CatalogTranslator):
                     warnings.extend(fallback_warnings(translator, loaded.deck))
                 warnings.extend(overflow_warnings(scene))
+                self.on_scene(scene, brand)
                 for fmt in self.options.formats:
                     self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
-                    data = render_pptx(scene) if fmt == "pptx" else self.pdf.render(scene, env, sandbox)
-                    path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.options.brand)
-                    results.append((path, data, Output(loaded.deck.id, locale, fmt, path, len(data))))
+                    data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"
+                            else self.pdf.render(scene, env, sandbox))
+                    path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
+                    output = Output(loaded.deck.id, locale, fmt, path, len(data))
+                    if fmt == "pdf" and self.pdf.last is not None:
+                        self.on_pdf(output, self.pdf.last)
+                    results.append((path, data, output))
         if problems:
             raise DeckgenError(problems)
         return results, warnings
+
+
+def _check_collisions(decks: list[LoadedDeck]) -> None:
+    seen: dict[str, LoadedDeck] = {}
+    problems = []
+    for d in decks:
+        if d.deck.id in seen and seen[d.deck.id].directory.resolve() != d.directory.resolve():
+            problems.append(Problem(f"deck id '{d.deck.id}' is also used by {display_path(seen[d.deck.id].file)}; "
+                                    "their outputs would overwrite each other: give each deck its own id",
+                                    d.location(("id",))))
+        seen.setdefault(d.deck.id, d)
+    if problems:
+        raise DeckgenError(problems)
 
 
 def build(deck_dirs: list[Path], options: BuildOptions,

@@ -74,18 +74,24 @@ def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
               help="Output format (repeatable); default: both.")
 @click.option("--locale", "-l", "locales", multiple=True, metavar="CODE",
               help="Build only this locale (repeatable); default: all the deck has.")
+@click.option("--brand", "-b", "brand", default=None, metavar="ID",
+              help="Build in this brand's look instead of the deck's own (outputs under OUT/<deck>/<brand>/).")
+@click.option("--chapter", "-c", default=None, metavar="ID",
+              help="Everything for one chapter: its brand and its languages (brand.yaml 'languages').")
 @click.option("--strict", is_flag=True,
               help="Treat warnings (missing translations, text too long for its box) as errors.")
 @click.option("--fuzzy", is_flag=True, help="Use fuzzy (not yet reviewed) translations.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
-          strict: bool, fuzzy: bool, quiet: bool) -> None:
+          brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, quiet: bool) -> None:
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
     from .errors import display_path
 
     options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
-                           strict=strict, fuzzy=fuzzy)
+                           brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy)
+    if brand and chapter:
+        raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
 
     def progress(message: str) -> None:
         if not quiet and sys.stderr.isatty():
@@ -196,3 +202,101 @@ def stats(deck_dirs: tuple[Path, ...]) -> None:
             stale = "  (out of date: run 'deckgen i18n update')" if r.stale else ""
             click.echo(f"  {r.locale:<6} {r.percent:5.1f}%  translated {r.translated}, fuzzy {r.fuzzy}, "
                        f"untranslated {r.untranslated}, obsolete {r.obsolete}{stale}")
+
+
+@main.command()
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--locale", "-l", "locales", multiple=True, metavar="CODE", help="Check only this locale.")
+@click.option("--brand", "-b", default=None, metavar="ID", help="Check in this brand's look.")
+@click.option("--chapter", "-c", default=None, metavar="ID", help="Check one chapter: its brand and languages.")
+@click.option("--fuzzy", is_flag=True, help="Accept fuzzy translations.")
+def check(deck_dirs: tuple[Path, ...], locales: tuple[str, ...], brand: str | None, chapter: str | None,
+          fuzzy: bool) -> None:
+    """Report everything a build would complain about, and Slideshare readiness; write nothing.
+
+    Checks the deck schema, brand, template bindings, missing or fuzzy translations, text too
+    long for its box in every locale, glyphs the brand fonts lack, 16:9 landscape pages, only
+    brand fonts embedded, a first-slide title readable as a 170-px thumbnail, and file size.
+    Exit code 1 if anything is wrong.
+    """
+    from .build import BuildOptions
+    from .checks import check as run_check
+
+    options = BuildOptions(locales=locales, brand=brand, chapter=chapter, fuzzy=fuzzy)
+    report = run_check(_deck_dirs(deck_dirs), options)
+    for problem in report.problems:
+        click.echo(f"Problem: {problem}", err=True)
+    checked = ", ".join(report.checked) or "nothing"
+    if report.problems:
+        click.echo(f"{len(report.problems)} problem(s) in {checked}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {checked} ({len(report.outputs)} outputs rendered in memory, none written)")
+
+
+@main.command()
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--locale", "-l", "locales", multiple=True, metavar="CODE", help="Preview only this locale.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Output folder.")
+@click.option("--brand", "-b", default=None, metavar="ID", help="Preview in this brand's look.")
+@click.option("--dpi", default=48, show_default=True, type=click.IntRange(16, 300), help="Resolution.")
+def preview(deck_dirs: tuple[Path, ...], locales: tuple[str, ...], out: Path, brand: str | None, dpi: int) -> None:
+    """PNG images of every slide and one contact sheet of the whole deck."""
+    from .build import BuildOptions
+    from .errors import display_path
+    from .preview import preview as run_preview
+
+    paths = run_preview(_deck_dirs(deck_dirs), BuildOptions(out=out, locales=locales, brand=brand), dpi)
+    for sheet in (p for p in paths if p.name == "contact-sheet.png"):
+        click.echo(f"wrote {display_path(sheet)} (and {display_path(sheet.parent)}/slide-*.png)")
+
+
+HELP_ANNOUNCE = """Write the announcements of decks' events: calendar, posts, e-mail and flyer.
+
+DECK_DIR is a deck folder (holding deck.yaml); with none, every deck under decks/ is announced.
+For each locale, OUT/<deck-id>/<locale>/announce/ receives <deck-id>-<locale>.ics (the whole
+series), -twitter.txt, -linkedin.txt and -facebook.txt posts, .eml (an e-mail ready to send)
+and -flyer.pdf (one A4 page). Posts, e-mail and flyer are about the next date on or after
+--next (default: today): run it each month for the reminder. See docs/announcements.md."""
+
+
+@main.command(help=HELP_ANNOUNCE)
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Output folder.")
+@click.option("--locale", "-l", "locales", multiple=True, metavar="CODE",
+              help="Announce only in this locale (repeatable); default: all the deck has.")
+@click.option("--brand", "-b", default=None, metavar="ID", help="Use this brand instead of the decks' own.")
+@click.option("--next", "next_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="Announce the next date on or after this day  [default: today].")
+@click.option("--strict", is_flag=True, help="Treat warnings (missing translations) as errors.")
+@click.option("--fuzzy", is_flag=True, help="Use fuzzy (not yet reviewed) translations.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+def announce(deck_dirs: tuple[Path, ...], out: Path, locales: tuple[str, ...], brand: str | None,
+             next_date, strict: bool, fuzzy: bool, quiet: bool) -> None:
+    from .announcing import AnnounceOptions
+    from .announcing import announce as run_announce
+    from .errors import display_path
+
+    options = AnnounceOptions(out=out, locales=locales, brand=brand, strict=strict, fuzzy=fuzzy,
+                              since=next_date.date() if next_date else None)
+
+    def progress(message: str) -> None:
+        if not quiet and sys.stderr.isatty():
+            click.echo(f"  {message}…", err=True)
+
+    def written(output) -> None:
+        if not quiet:
+            click.echo(f"wrote {display_path(output.path)} ({_human(output.size)})")
+
+    report = run_announce(_deck_dirs(deck_dirs), options, progress, written)
+    for w in report.warnings:
+        click.echo(f"Warning: {w}", err=True)
+    if not quiet:
+        total = sum(o.size for o in report.outputs)
+        decks = len({o.deck_id for o in report.outputs})
+        click.echo(f"announced {len(report.outputs)} files from {decks} deck(s), {_human(total)}, "
+                   f"in {report.seconds:.2f} s")

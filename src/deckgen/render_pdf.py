@@ -113,12 +113,21 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@dataclass(frozen=True)
+class PdfInfo:
+    """What a rendered PDF holds, for checks: page sizes (CSS px) and embedded font families."""
+
+    pages: tuple[tuple[float, float], ...]
+    families: frozenset[str]
+
+
 @dataclass
 class PdfRenderer:
     """Renders decks to PDF, reusing fonts and images across the decks of one build."""
 
     font_config: FontConfiguration | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    last: PdfInfo | None = None  # what the last render produced
 
     def render(self, scene: DeckScene, env: Environment, sandbox: Sandbox) -> bytes:
         """The PDF bytes of *scene*; problems WeasyPrint logs are errors."""
@@ -138,7 +147,10 @@ class PdfRenderer:
         try:
             base = f"https://{next(iter(sandbox.roots))}/"
             doc = HTML(string=html, base_url=base, url_fetcher=_Fetcher.make(sandbox))
-            pdf = doc.write_pdf(font_config=self.font_config, cache=self.cache, uncompressed_pdf=False)
+            document = doc.render(font_config=self.font_config, cache=self.cache)
+            pdf = document.write_pdf()
+            self.last = PdfInfo(tuple((p.width, p.height) for p in document.pages),
+                                frozenset(f.family for f in document.fonts.values()))
         except FatalURLFetchingError as exc:  # a BaseException: catch it by name
             raise RenderError(f"the PDF layout asked for a file it may not read: {exc}") from None
         finally:

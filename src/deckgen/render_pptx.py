@@ -13,29 +13,80 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from .errors import Location, Problem
 from .scene import DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
 
 EMU_PER_PT = 12700
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)
-#: slide kind -> layout of the default template
-LAYOUTS = {"title": "Title Slide", "section": "Section Header"}
-DEFAULT_LAYOUT = "Title Only"
+#: slide kind -> layout of the default template; "default" is every other kind
+DEFAULT_BINDINGS = {"title": "Title Slide", "section": "Section Header", "default": "Title Only"}
 KEEP_LAYOUTS = ("Title Slide", "Title Only", "Section Header", "Blank")
+TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+
+
+@dataclass(frozen=True)
+class PptxTemplate:
+    """A chapter's own .pptx and the layout each slide kind uses."""
+
+    path: Path
+    bindings: tuple[tuple[str, str], ...] = ()
+
+    def layout_for(self, kind: str) -> str:
+        b = dict(self.bindings)
+        return b.get(kind) or b.get("default") or DEFAULT_BINDINGS.get(kind) or DEFAULT_BINDINGS["default"]
+
+
+def _describe_layouts(prs) -> str:
+    parts = []
+    for lay in prs.slide_layouts:
+        kinds = ", ".join(sorted({str(ph.placeholder_format.type).split(".")[-1].split(" ")[0].lower()
+                                  for ph in lay.placeholders})) or "no placeholders"
+        parts.append(f"'{lay.name}' ({kinds})")
+    return "; ".join(parts)
+
+
+def check_template(template: PptxTemplate, kinds: Iterable[str], where: Location | None) -> list[Problem]:
+    """Problems with a chapter template, found before anything is built (never a repair dialog)."""
+    try:
+        prs = Presentation(str(template.path))
+    except Exception as exc:  # python-pptx raises several kinds for a broken or non-PPTX file
+        return [Problem(f"cannot open the template {template.path.name}: {exc}; save it again as .pptx", where)]
+    problems = []
+    if (prs.slide_width, prs.slide_height) != (SLIDE_W, SLIDE_H):
+        w, h = prs.slide_width / 914400, prs.slide_height / 914400
+        problems.append(Problem(f"the template {template.path.name} is {w:.2f} × {h:.2f} in; deckgen needs a "
+                                "16:9 template of 13.333 × 7.5 in (Design → Slide Size → Widescreen)", where))
+    layouts = {lay.name: lay for lay in prs.slide_layouts}
+    for kind in sorted(set(kinds)):
+        name = template.layout_for(kind)
+        layout = layouts.get(name)
+        if layout is None:
+            problems.append(Problem(f"slide kind '{kind}' is bound to layout '{name}', which the template "
+                                    f"{template.path.name} does not have; its layouts are: "
+                                    f"{_describe_layouts(prs)}", where))
+        elif not any(ph.placeholder_format.type in TITLE_TYPES for ph in layout.placeholders):
+            problems.append(Problem(f"layout '{name}' (for '{kind}' slides) has no title placeholder, so "
+                                    "slide titles would be missing from the outline; bind a layout with a title: "
+                                    f"{_describe_layouts(prs)}", where))
+    return problems
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 _ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
-_ANCHOR = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}
 _SHAPES = {"rect": MSO_SHAPE.RECTANGLE, "roundrect": MSO_SHAPE.ROUNDED_RECTANGLE, "ellipse": MSO_SHAPE.OVAL}
 
 
@@ -135,8 +186,12 @@ def _set_bullet(p_el, para: Paragraph, frame: TextFrame, fonts: dict[str, str]) 
 def _fill_text(tf, frame: TextFrame, scene: DeckScene, fonts: dict[str, str]) -> None:
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
-    tf.vertical_anchor = _ANCHOR[frame.valign]
+    tf.margin_left = tf.margin_right = tf.margin_bottom = 0
+    # Middle and bottom anchoring is done by the composer (frame.offset), the same way for the
+    # PDF, so both formats put every line at the same height even where LibreOffice or
+    # PowerPoint would wrap a line differently from our measure.
+    tf.margin_top = emu(frame.offset)
+    tf.vertical_anchor = MSO_ANCHOR.TOP
     first = True
     for para in frame.paragraphs:
         p = tf.paragraphs[0] if first else tf.add_paragraph()
@@ -215,10 +270,9 @@ def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph) -> No
     _fill_text(box.text_frame, frame, scene, fonts)
 
 
-def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object]) -> None:
-    layout = layouts.get(LAYOUTS.get(s.kind, DEFAULT_LAYOUT)) or layouts[DEFAULT_LAYOUT]
-    slide = prs.slides.add_slide(layout)
-    title_ph = slide.shapes.title
+def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object], template: PptxTemplate) -> None:
+    slide = prs.slides.add_slide(layouts[template.layout_for(s.kind)])
+    title_ph = next((ph for ph in slide.placeholders if ph.placeholder_format.type in TITLE_TYPES), None)
     for ph in list(slide.placeholders):
         if title_ph is None or ph.shape_id != title_ph.shape_id:
             ph._element.getparent().remove(ph._element)
@@ -265,13 +319,26 @@ def normalize_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_pptx(scene: DeckScene) -> bytes:
-    """The PPTX bytes of *scene*."""
-    key = (tuple(sorted(scene.colors.items())), tuple(sorted(scene.fonts.items())))
-    prs = Presentation(io.BytesIO(_template_bytes(key)))
+def _drop_slides(prs) -> None:
+    """Remove a template's own sample slides (no public API: python-pptx#67)."""
+    ids = prs.slides._sldIdLst
+    for sld in list(ids):
+        prs.part.drop_rel(sld.rId)
+        ids.remove(sld)
+
+
+def render_pptx(scene: DeckScene, template: PptxTemplate | None = None) -> bytes:
+    """The PPTX bytes of *scene*, on deckgen's template with the brand's theme or on a chapter's *template*."""
+    if template is None:
+        key = (tuple(sorted(scene.colors.items())), tuple(sorted(scene.fonts.items())))
+        prs = Presentation(io.BytesIO(_template_bytes(key)))
+        template = PptxTemplate(Path("deckgen-default.pptx"))
+    else:
+        prs = Presentation(str(template.path))
+        _drop_slides(prs)
     layouts = {lay.name: lay for lay in prs.slide_layouts}
     for s in scene.slides:
-        _add_slide(prs, s, scene, layouts)
+        _add_slide(prs, s, scene, layouts, template)
     _core_properties(prs, scene)
     buf = io.BytesIO()
     prs.save(buf)

@@ -51,8 +51,10 @@ class Fonts(Model):
 
 
 class Logo(Model):
-    png: str | None = Field(default=None, description="Raster logo beside brand.yaml (used by the PPTX).")
-    svg: str | None = Field(default=None, description="Vector logo beside brand.yaml (used by the PDF).")
+    png: str | None = Field(default=None, description="Logo for dark backgrounds (the title slide), PNG.")
+    svg: str | None = Field(default=None, description="The same as SVG (the PDF prefers it).")
+    png_on_light: str | None = Field(default=None, description="Logo for light backgrounds (content slides), PNG.")
+    svg_on_light: str | None = Field(default=None, description="The same as SVG.")
 
 
 class Social(Model):
@@ -116,8 +118,7 @@ class Brand:
     chain: tuple[str, ...]
     heading: FontFiles
     body: FontFiles
-    logo_png: Path | None
-    logo_svg: Path | None
+    logos: dict[str, Path]  # png, svg, png_on_light, svg_on_light (those the brand has)
     files: tuple[Path, ...]  # every file the brand reads (for rebuild checks)
     template: Path | None = None
     template_layouts: tuple[tuple[str, str], ...] = ()
@@ -130,6 +131,16 @@ class Brand:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def logo_png(self) -> Path | None:
+        """The logo for dark backgrounds, as PNG."""
+        return self.logos.get("png")
+
+    @property
+    def logo_svg(self) -> Path | None:
+        """The logo for dark backgrounds, as SVG."""
+        return self.logos.get("svg")
 
     @property
     def colors(self) -> Colors:
@@ -249,21 +260,20 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
         return FontFiles(fam.family, found)
 
     heading, body = font_family("heading"), font_family("body")
-    logo_png = logo_svg = None
-    for kind in ("png", "svg"):
+    logos: dict[str, Path] = {}
+    for kind in ("png", "svg", "png_on_light", "svg_on_light"):
         name = getattr(spec.logo, kind)
         if name is None:
             continue
         path = Path(name)
+        suffix = "." + kind.split("_")[0]
         if not path.is_file():
             problems.append(Problem(f"logo file '{path.name}' not found beside brand.yaml",
                                     locs.get(("logo", kind))))
-        elif path.suffix.lower() != f".{kind}":
-            problems.append(Problem(f"logo.{kind} must be a .{kind} file", locs.get(("logo", kind))))
-        elif kind == "png":
-            logo_png = path
+        elif path.suffix.lower() != suffix:
+            problems.append(Problem(f"logo.{kind} must be a {suffix} file", locs.get(("logo", kind))))
         else:
-            logo_svg = path
+            logos[kind] = path
     template = None
     if spec.template is not None:
         template = Path(spec.template.file)
@@ -284,7 +294,7 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
     if problems:
         raise BrandError(problems)
     used = files + list(heading.files.values()) + list(body.files.values())
-    used += [p for p in (logo_png, logo_svg, template) if p]
-    return Brand(spec, files[-1].parent, chain, heading, body, logo_png, logo_svg, tuple(used), template,
+    used += list(logos.values()) + ([template] if template else [])
+    return Brand(spec, files[-1].parent, chain, heading, body, logos, tuple(used), template,
                  tuple(spec.template.layouts.items()) if spec.template else (),
                  tuple((k, v) for k, v in locs.items() if isinstance(v, Location)))

@@ -125,6 +125,7 @@ class Composer:
                                                link_tags=False)],
                                     field="title", valign="bottom", role="title", min_scale=0.7))
         frames.append(ShapeFrame("rule", Box(MX, 118, 56, 4), "rect", self.c("accent")))
+        frames += self.logo(Box(PAGE_W - MX - 100, 36, 100, 30), on_light=True)
         return frames
 
     def footer(self, number: int, total: int, on_dark: bool = False) -> list[Frame]:
@@ -141,13 +142,17 @@ class Composer:
             frames.insert(0, ShapeFrame("footer-band", Box(0, PAGE_H - 6, PAGE_W, 6), "rect", self.c("primary")))
         return frames
 
-    def logo(self, box: Box) -> list[Frame]:
-        if self.brand.logo_png is None:
+    def logo(self, box: Box, on_light: bool = False) -> list[Frame]:
+        """The brand's logo in *box*, right-aligned: the version for light or dark backgrounds."""
+        suffix = "_on_light" if on_light else ""
+        png = self.brand.logos.get("png" + suffix)
+        if png is None:
             return []
-        with Image.open(self.brand.logo_png) as im:
+        with Image.open(png) as im:
             w, h = im.size
-        return [ImageFrame("logo", _contain(box, w, h, align="right"), str(self.brand.logo_png),
-                           self.brand.spec.name, role="logo")]
+        svg = self.brand.logos.get("svg" + suffix)
+        return [ImageFrame("logo", _contain(box, w, h, align="right"), str(png), self.brand.spec.name,
+                           role="logo", vector=str(svg) if svg else None)]
 
     # --- kinds ---------------------------------------------------------------------
     def compose(self) -> DeckScene:

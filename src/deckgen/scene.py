@@ -93,10 +93,11 @@ class ShapeFrame:
 class ImageFrame:
     name: str
     box: Box
-    path: str  # file on disk
+    path: str  # file on disk (a raster image: PNG or JPEG)
     alt: str
     role: str = "image"
     crop_circle: bool = False
+    vector: str | None = None  # an SVG rendition the PDF uses instead, when there is one
 
 
 Frame = TextFrame | ShapeFrame | ImageFrame

@@ -20,6 +20,8 @@ from deckgen.cli import main
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = "hcsmeu-anniversary"
 EXAMPLE_DIR = Path("decks") / EXAMPLE
+#: the example deck is built in its source language only (``--locale en``); translations are not tested here
+EXAMPLE_LOCALE = ("--locale", "en")
 #: where ``deckgen build decks/hcsmeu-anniversary --out out`` writes, relative to the project
 EXAMPLE_OUT = Path("out") / EXAMPLE / "en"
 PPTX_NAME = f"{EXAMPLE}-en.pptx"
@@ -105,13 +107,13 @@ def _build_example(root: Path) -> Built:
     copy_project(root)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
-        result = run_cli_ok("build", EXAMPLE_DIR, "--out", "out")
+        result = run_cli_ok("build", EXAMPLE_DIR, *EXAMPLE_LOCALE, "--out", "out")
     return Built(root, root / EXAMPLE_OUT / PPTX_NAME, root / EXAMPLE_OUT / PDF_NAME, result)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The example deck built once per session with ``deckgen build``."""
+    """The example deck built once per session with ``deckgen build decks/hcsmeu-anniversary --locale en``."""
     return _build_example(tmp_path_factory.mktemp("built") / "project")
 
 

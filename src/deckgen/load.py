@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DeckError, DeckgenError, Location, Problem, display_path
-from .model import SLIDE_KINDS, Deck, ImageSlide, PeopleSlide, ScheduleSlide
+from .model import SLIDE_KINDS, Deck
 
 DECK_FILE = "deck.yaml"
 #: the most YAML nodes a deck may expand to (aliases included): far above any real deck,
@@ -61,6 +61,22 @@ class _TooBig(Exception):
 
 
 _HASHTAG_COMMENT = re.compile(r"^#[^\W\d_]\w*")
+
+
+def _slide_at(root: CommentedMap, line: int) -> str | None:
+    """The id of the slide whose YAML contains 1-based *line* (before ids are assigned)."""
+    slides = root.get("slides")
+    if not isinstance(slides, CommentedSeq):
+        return None
+    found = None
+    for i, item in enumerate(slides):
+        if slides.lc.item(i)[0] + 1 > line:
+            break
+        if isinstance(item, CommentedMap):
+            sid = item.get("id")
+            title = item.get("title")
+            found = str(sid) if isinstance(sid, str) else (slugify(title) if isinstance(title, str) else f"#{i + 1}")
+    return found
 
 
 def _hashtag_comments(node: Any, found: list[tuple[int, int, str]]) -> None:
@@ -303,33 +319,48 @@ def deck_file(name: str, directory: Path) -> tuple[Path | None, str | None]:
     return path, None
 
 
-def _reference_problems(loaded: LoadedDeck) -> list[Problem]:
-    deck = loaded.deck
+def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, int]], directory: Path,
+                        where: str) -> list[Problem]:
+    """Event ids and image files, checked on the raw data so they are reported together with
+    schema problems (a slide that fails validation still has its image checked)."""
+    def at(path: tuple[Any, ...]) -> Location:
+        p = path
+        while p and p not in positions:
+            p = p[:-1]
+        return Location(where, *positions.get(p, (1, 1)))
+
     problems: list[Problem] = []
-    event_ids = [e.id for e in deck.events]
+    events = data.get("events") if isinstance(data.get("events"), list) else []
+    event_ids = [e.get("id") for e in events if isinstance(e, dict) and isinstance(e.get("id"), str)]
     seen: set[str] = set()
-    for i, ev in enumerate(deck.events):
-        if ev.id in seen:
-            problems.append(Problem(f"duplicate event id '{ev.id}'", loaded.location(("events", i, "id"))))
-        seen.add(ev.id)
-    for i, slide in enumerate(deck.slides):
-        if isinstance(slide, ScheduleSlide):
-            for j, eid in enumerate(slide.events):
-                if eid not in event_ids:
+    for i, ev in enumerate(events):
+        if isinstance(ev, dict) and isinstance(ev.get("id"), str):
+            if ev["id"] in seen:
+                problems.append(Problem(f"duplicate event id '{ev['id']}'", at(("events", i, "id"))))
+            seen.add(ev["id"])
+    slides = data.get("slides") if isinstance(data.get("slides"), list) else []
+    for i, slide in enumerate(slides):
+        if not isinstance(slide, dict):
+            continue
+        sid = slide.get("id") if isinstance(slide.get("id"), str) else f"#{i + 1}"
+        if slide.get("kind") == "schedule" and isinstance(slide.get("events"), list):
+            for j, eid in enumerate(slide["events"]):
+                if isinstance(eid, str) and eid not in event_ids:
                     known = ", ".join(event_ids) or "none defined"
                     problems.append(Problem(
                         f"unknown event '{eid}'; events of this deck: {known} (define it under 'events:')",
-                        loaded.location(("slides", i, "events", j)), slide.sid))
+                        at(("slides", i, "events", j)), sid))
         files: list[tuple[str, tuple[Any, ...]]] = []
-        if isinstance(slide, ImageSlide):
-            files.append((slide.file, ("slides", i, "file")))
-        if isinstance(slide, PeopleSlide):
-            files.extend((p.photo, ("slides", i, "people", j, "photo"))
-                         for j, p in enumerate(slide.people) if p.photo)
+        if slide.get("kind") == "image" and isinstance(slide.get("file"), str):
+            files.append((slide["file"], ("slides", i, "file")))
+        if slide.get("kind") == "people" and isinstance(slide.get("people"), list):
+            files.extend((person["photo"], ("slides", i, "people", j, "photo"))
+                         for j, person in enumerate(slide["people"])
+                         if isinstance(person, dict) and isinstance(person.get("photo"), str))
         for name, path in files:
-            _, problem = deck_file(name, loaded.directory)
+            _, problem = deck_file(name, directory)
             if problem:
-                problems.append(Problem(problem, loaded.location(path), slide.sid))
+                problems.append(Problem(problem, at(path), sid))
     return problems
 
 
@@ -373,7 +404,7 @@ def read_yaml(file: Path, error: type[DeckgenError] = DeckError,
     _hashtag_comments(root, dropped)
     if dropped:
         raise error([Problem(f"'{tag}' is read as a YAML comment and dropped from the text; "
-                             "put the whole value in quotes", Location(where, line, col))
+                             "put the whole value in quotes", Location(where, line, col), _slide_at(root, line))
                      for line, col, tag in dropped])
     positions: dict[Path_, tuple[int, int]] = {}
     try:
@@ -398,16 +429,14 @@ def load_deck(directory: Path | str) -> LoadedDeck:
                         f"create one with 'deckgen new {display_path(directory)}'", Location(where))
     data, positions = read_yaml(file)
     problems = _assign_ids(data, positions, where)
+    problems.extend(_reference_problems(data, positions, directory, where))
     try:
         deck = Deck.model_validate(data)
     except ValidationError as exc:
         problems.extend(validation_problems(exc, data, positions, where))
-        raise DeckError(sorted(problems, key=_problem_order)) from None
-    loaded = LoadedDeck(deck, directory, file, positions)
-    problems.extend(_reference_problems(loaded))
     if problems:
         raise DeckError(sorted(problems, key=_problem_order))
-    return loaded
+    return LoadedDeck(deck, directory, file, positions)
 
 
 def _problem_order(p: Problem) -> tuple[int, int]:

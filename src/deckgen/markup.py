@@ -68,6 +68,40 @@ _TOKEN_RE = re.compile(
 )
 
 
+_BARE_URL_RE = re.compile(r"(?<![(<\[/\w@.])(?:https?://|www\.)[^\s<>\"]+")
+_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>#@^~()])")
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation from a bare address, but keep a closing bracket that it opened."""
+    while url and url[-1] in ".,;:!?'\"":
+        url = url[:-1]
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1]
+    while url and url[-1] in ".,;:!?'\"":
+        url = url[:-1]
+    return url
+
+
+def _protect_urls(text: str) -> str:
+    """Turn bare addresses into explicit links before parsing, so emphasis marks inside them
+    (``__init__``, ``*``) stay part of the address."""
+    out, pos = [], 0
+    for m in _BARE_URL_RE.finditer(text):
+        url = _trim_url(m.group())
+        if not url or (m.start() >= 2 and text[m.start() - 2:m.start()] == "]("):
+            continue
+        out.append(text[pos:m.start()])
+        if url.lower().startswith(("http://", "https://")):
+            out.append(f"<{url}>")
+        else:  # www.…: keep the text as written, link to https://
+            shown = _MD_ESCAPE.sub(r"\\\1", url)
+            out.append(f"[{shown}](https://{url})")
+        pos = m.start() + len(url)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _split_text(text: str, base: Run, links: LinkStyle) -> list[Run]:
     out: list[Run] = []
     pos = 0
@@ -78,7 +112,7 @@ def _split_text(text: str, base: Run, links: LinkStyle) -> list[Run]:
         linked = base.href is not None
         if m.group("url"):
             url = m.group("url")
-            href = base.href or (url if "://" in url else "https://" + url)
+            href = base.href or (url if url.lower().startswith(("http://", "https://")) else "https://" + url)
             out.append(replace(base, text=url, href=href, kind=base.kind if linked else "url"))
         elif m.group("email"):
             addr = m.group("email")
@@ -127,11 +161,13 @@ def parse(text: str, links: LinkStyle = DEFAULT_LINKS) -> tuple[Run, ...]:
     text = text.strip()
     if not text:
         return ()
-    tokens = _md.parseInline(text)
+    tokens = _md.parseInline(_protect_urls(text))
     children = tokens[0].children or [] if tokens else []
     runs: list[Run] = []
     bold = italic = 0
     href: str | None = None
+    kind = "text"
+    literal_link = False  # "[text]()": no target, shown as typed
     for tok in children:
         t = tok.type
         if t == "strong_open":
@@ -143,17 +179,23 @@ def parse(text: str, links: LinkStyle = DEFAULT_LINKS) -> tuple[Run, ...]:
         elif t == "em_close":
             italic -= 1
         elif t == "link_open":  # validateLink above admits only SAFE_SCHEMES
-            href = str(tok.attrs.get("href", ""))
+            href = str(tok.attrs.get("href", "")) or None
+            literal_link = href is None
+            kind = "url" if tok.markup == "autolink" else "link"
+            if literal_link:
+                runs.append(Run("[", bold > 0, italic > 0))
         elif t == "link_close":
-            href = None
+            if literal_link:
+                runs.append(Run("]()", bold > 0, italic > 0))
+            href, kind, literal_link = None, "text", False
         elif t == "softbreak":
-            runs.append(Run(" ", bold > 0, italic > 0, href=href, kind="link" if href else "text"))
+            runs.append(Run(" ", bold > 0, italic > 0, href=href, kind=kind if href else "text"))
         elif t == "hardbreak":
             runs.append(Run("\n"))
         elif t == "text_special":  # a backslash escape: literal
-            runs.append(Run(tok.content, bold > 0, italic > 0, href=href, kind="link" if href else "text"))
+            runs.append(Run(tok.content, bold > 0, italic > 0, href=href, kind=kind if href else "text"))
         elif t in ("text", "html_inline", "code_inline"):
-            base = Run("", bold > 0, italic > 0, href=href, kind="link" if href else "text")
+            base = Run("", bold > 0, italic > 0, href=href, kind=kind if href else "text")
             runs.extend(_split_text(tok.content, base, links))
         else:  # pragma: no cover - every rule enabled above is handled
             runs.append(Run(tok.content))

@@ -23,10 +23,10 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Emu
 
 from .errors import Location, Problem
 from .scene import DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
@@ -86,7 +86,6 @@ def check_template(template: PptxTemplate, kinds: Iterable[str], where: Location
     return problems
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
-_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 _SHAPES = {"rect": MSO_SHAPE.RECTANGLE, "roundrect": MSO_SHAPE.ROUNDED_RECTANGLE, "ellipse": MSO_SHAPE.OVAL}
 
 
@@ -157,33 +156,76 @@ def _template_bytes(theme_key: tuple) -> bytes:
 
 # --- text ------------------------------------------------------------------------
 
-def _set_bullet(p_el, para: Paragraph, frame: TextFrame, fonts: dict[str, str]) -> None:
-    """Bullets and numbering have no python-pptx API: write ``a:pPr`` children."""
-    ppr = p_el.get_or_add_pPr()
-    for tag in ("a:buClr", "a:buFont", "a:buChar", "a:buAutoNum", "a:buNone", "a:buSzPct"):
-        for el in ppr.findall(qn(tag)):
-            ppr.remove(el)
+_ALGN = {"left": "l", "center": "ctr", "right": "r"}
+
+
+def _hex(color: str) -> str:
+    return color.lstrip("#").upper()
+
+
+def _sub(parent, tag: str, **attrs: str):
+    return etree.SubElement(parent, qn(tag), {k: v for k, v in attrs.items()})
+
+
+def _paragraph_xml(txbody, para: Paragraph, frame: TextFrame, first: bool, scene: DeckScene,
+                   fonts: dict[str, str], link_id) -> None:
+    """One ``a:p``: written as DrawingML directly, since bullets, numbering and per-run language
+    have no python-pptx API, and its per-property proxies cost most of the PPTX time."""
+    size = frame.size(para)
+    p = _sub(txbody, "a:p")
+    ppr = _sub(p, "a:pPr", algn=_ALGN[para.align])
     if para.bullet is None:
         ppr.set("marL", "0")
         ppr.set("indent", "0")
-        ppr.append(etree.Element(qn("a:buNone")))
-        return
-    indent = emu(para.indent * frame.scale)
-    hang = emu(min(para.indent, 26 if para.bullet != "number" else 40) * frame.scale)
-    ppr.set("marL", str(indent))
-    ppr.set("indent", str(-hang))
-    if para.bullet_color:
-        clr = etree.SubElement(ppr, qn("a:buClr"))
-        etree.SubElement(clr, qn("a:srgbClr"), val=para.bullet_color.lstrip("#").upper())
-    if para.bullet == "number":
-        etree.SubElement(ppr, qn("a:buFont"), typeface=fonts["heading"])
-        etree.SubElement(ppr, qn("a:buAutoNum"), type="arabicPeriod", startAt=str(para.number))
     else:
-        etree.SubElement(ppr, qn("a:buFont"), typeface=fonts["body"])
-        etree.SubElement(ppr, qn("a:buChar"), char=para.bullet)
+        hang = min(para.indent, 26 if para.bullet != "number" else 40) * frame.scale
+        ppr.set("marL", str(emu(para.indent * frame.scale)))
+        ppr.set("indent", str(-emu(hang)))
+    _sub(_sub(ppr, "a:lnSpc"), "a:spcPts", val=str(round(size * 1.2 * 100)))
+    _sub(_sub(ppr, "a:spcBef"), "a:spcPts", val=str(round((0 if first else frame.spacing(para)) * 100)))
+    _sub(_sub(ppr, "a:spcAft"), "a:spcPts", val="0")
+    if para.bullet is None:
+        _sub(ppr, "a:buNone")
+    else:
+        if para.bullet_color:
+            _sub(_sub(ppr, "a:buClr"), "a:srgbClr", val=_hex(para.bullet_color))
+        if para.bullet == "number":
+            _sub(ppr, "a:buFont", typeface=fonts["heading"])
+            _sub(ppr, "a:buAutoNum", type="arabicPeriod", startAt=str(para.number))
+        else:
+            _sub(ppr, "a:buFont", typeface=fonts["body"])
+            _sub(ppr, "a:buChar", char=para.bullet)
+    sz = str(round(size * 100))
+
+    def rpr(parent, bold: bool, italic: bool, color: str) -> object:
+        # cap="none": the template's section layout sets all caps
+        r = _sub(parent, "a:rPr", lang=scene.language_tag, sz=sz, b="1" if bold else "0",
+                 i="1" if italic else "0", cap="none", dirty="0")
+        _sub(_sub(r, "a:solidFill"), "a:srgbClr", val=_hex(color))
+        _sub(r, "a:latin", typeface=fonts[para.font])
+        return r
+
+    for run in para.runs:
+        if run.text == "\n":
+            rpr(_sub(p, "a:br"), para.bold, para.italic, para.color)
+            continue
+        r = _sub(p, "a:r")
+        color = para.color
+        if run.href and frame.role != "title":
+            color = frame.link_color
+        props = rpr(r, para.bold or run.bold, para.italic or run.italic, color)
+        if run.sup or run.sub:
+            props.set("baseline", "30000" if run.sup else "-25000")
+        if run.href:
+            if run.kind in ("link", "url", "email"):
+                props.set("u", "sng")
+            _sub(props, "a:hlinkClick").set(qn("r:id"), link_id(run.href))
+        _sub(r, "a:t").text = run.text
+    _sub(p, "a:endParaRPr", lang=scene.language_tag, sz=sz, dirty="0")
 
 
-def _fill_text(tf, frame: TextFrame, scene: DeckScene, fonts: dict[str, str]) -> None:
+def _fill_text(shape, frame: TextFrame, scene: DeckScene, fonts: dict[str, str]) -> None:
+    tf = shape.text_frame
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
     tf.margin_left = tf.margin_right = tf.margin_bottom = 0
@@ -192,39 +234,21 @@ def _fill_text(tf, frame: TextFrame, scene: DeckScene, fonts: dict[str, str]) ->
     # PowerPoint would wrap a line differently from our measure.
     tf.margin_top = emu(frame.offset)
     tf.vertical_anchor = MSO_ANCHOR.TOP
-    first = True
-    for para in frame.paragraphs:
-        p = tf.paragraphs[0] if first else tf.add_paragraph()
-        size = frame.size(para)
-        p.alignment = _ALIGN[para.align]
-        p.line_spacing = Pt(round(size * 1.2, 1))
-        p.space_before = Pt(0 if first else frame.spacing(para))
-        p.space_after = Pt(0)
-        _set_bullet(p._p, para, frame, fonts)
-        first = False
-        for run in para.runs:
-            if run.text == "\n":
-                p.add_line_break()
-                continue
-            r = p.add_run()
-            r.text = run.text
-            f = r.font
-            f.name = fonts[para.font]
-            f.size = Pt(size)
-            f.bold = para.bold or run.bold
-            f.italic = para.italic or run.italic
-            f.color.rgb = _rgb(para.color)
-            rpr = r._r.get_or_add_rPr()
-            rpr.set("lang", scene.language_tag)
-            rpr.set("cap", "none")  # the template's section layout sets all caps
-            if run.sup or run.sub:
-                rpr.set("baseline", "30000" if run.sup else "-25000")
-            if run.href:
-                r.hyperlink.address = run.href
-                f.underline = run.kind in ("link", "url", "email")
-                f.color.rgb = _rgb(frame.link_color if frame.role != "title" else para.color)
-        if not para.runs:
-            p.add_run().text = ""
+    txbody = tf._txBody
+    for p in txbody.findall(qn("a:p")):
+        txbody.remove(p)
+    part = shape.part
+    links: dict[str, str] = {}
+
+    def link_id(url: str) -> str:
+        if url not in links:
+            links[url] = part.relate_to(url, RT.HYPERLINK, is_external=True)
+        return links[url]
+
+    for i, para in enumerate(frame.paragraphs):
+        _paragraph_xml(txbody, para, frame, i == 0, scene, fonts, link_id)
+    if not frame.paragraphs:
+        _sub(txbody, "a:p")
 
 
 def _place(shape, frame) -> None:
@@ -262,12 +286,12 @@ def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph) -> No
         return
     if frame.role == "title" and title_ph is not None:
         _place(title_ph, frame)
-        _fill_text(title_ph.text_frame, frame, scene, fonts)
+        _fill_text(title_ph, frame, scene, fonts)
         shapes._spTree.append(title_ph._element)  # keep the scene's drawing order
         return
     box = shapes.add_textbox(emu(frame.box.x), emu(frame.box.y), emu(frame.box.w), emu(frame.box.h))
     box.name = frame.name
-    _fill_text(box.text_frame, frame, scene, fonts)
+    _fill_text(box, frame, scene, fonts)
 
 
 def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object], template: PptxTemplate) -> None:
@@ -305,6 +329,34 @@ def _core_properties(prs, scene: DeckScene) -> None:
     cp.last_printed = when
 
 
+def _app_properties(prs, scene: DeckScene) -> None:
+    """Rewrite docProps/app.xml, which python-pptx leaves as its template's (4:3, 0 slides)."""
+    from xml.sax.saxutils import escape
+
+    part = next((p for p in prs.part.package.iter_parts() if str(p.partname) == "/docProps/app.xml"), None)
+    if part is None:
+        return
+    titles = [s.title for s in scene.slides]
+    theme = "deckgen" if prs.slide_master.part.part_related_by(RT.THEME) else "Office Theme"
+    notes = sum(1 for s in scene.slides if s.notes)
+    parts = "".join(f"<vt:lpstr>{escape(t)}</vt:lpstr>" for t in [theme, *titles])
+    part._blob = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        "<TotalTime>0</TotalTime><Application>deckgen</Application>"
+        "<PresentationFormat>Widescreen</PresentationFormat>"
+        f"<Slides>{len(titles)}</Slides><Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides>"
+        '<HeadingPairs><vt:vector size="4" baseType="variant">'
+        "<vt:variant><vt:lpstr>Theme</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4></vt:variant>"
+        "<vt:variant><vt:lpstr>Slide Titles</vt:lpstr></vt:variant>"
+        f"<vt:variant><vt:i4>{len(titles)}</vt:i4></vt:variant></vt:vector></HeadingPairs>"
+        f'<TitlesOfParts><vt:vector size="{len(titles) + 1}" baseType="lpstr">{parts}</vt:vector></TitlesOfParts>'
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>"
+    ).encode("utf-8")
+
+
 def normalize_zip(data: bytes) -> bytes:
     """Rewrite the package with fixed entry dates and attributes, so equal inputs give equal bytes."""
     zin = zipfile.ZipFile(io.BytesIO(data))
@@ -340,6 +392,7 @@ def render_pptx(scene: DeckScene, template: PptxTemplate | None = None) -> bytes
     for s in scene.slides:
         _add_slide(prs, s, scene, layouts, template)
     _core_properties(prs, scene)
+    _app_properties(prs, scene)
     buf = io.BytesIO()
     prs.save(buf)
     return normalize_zip(buf.getvalue())

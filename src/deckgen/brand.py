@@ -23,7 +23,7 @@ BRANDS_DIR = Path("assets") / "brands"
 FONTS_DIR = Path("assets") / "fonts"
 STYLES = ("regular", "bold", "italic", "bold_italic")
 
-HexColor = Field(pattern=HEX_COLOR_RE)
+HexColor = Field(pattern=HEX_COLOR_RE, description="a colour written #RRGGBB, e.g. #0B4F6C")
 
 
 class Colors(Model):
@@ -283,14 +283,14 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
         elif not template.is_file():
             problems.append(Problem(f"template file '{template.name}' not found beside brand.yaml",
                                     locs.get(("template", "file"))))
-    for lang in spec.languages:
+    for i, lang in enumerate(spec.languages):
         try:
             from babel import Locale, UnknownLocaleError
 
             Locale.parse(lang)
         except (UnknownLocaleError, ValueError):
             problems.append(Problem(f"unknown language '{lang}'; use codes such as fr, de, el",
-                                    locs.get(("languages",))))
+                                    locs.get(("languages", i)) or locs.get(("languages",))))
     if problems:
         raise BrandError(problems)
     used = files + list(heading.files.values()) + list(body.files.values())

@@ -140,6 +140,31 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all([(path, data)])
 
 
+def missing_glyphs(scene: DeckScene, brand: Brand) -> list[Problem]:
+    """Characters of the locale's text that the brand's font files cannot draw."""
+    from .measure import load_metrics
+
+    out: list[Problem] = []
+    for s in scene.slides:
+        for f in s.frames:
+            if not isinstance(f, TextFrame):
+                continue
+            lacking: dict[str, set[str]] = {}
+            for p in f.paragraphs:
+                fam = brand.heading if p.font == "heading" else brand.body
+                for r in p.runs:
+                    font = fam.file(p.bold or r.bold, p.italic or r.italic)
+                    missing = load_metrics(str(font)).missing(r.text)
+                    if missing:
+                        lacking.setdefault(f"{fam.family} ({font.name})", set()).update(missing)
+            for font, chars in lacking.items():
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars))
+                out.append(Problem(f"{f.field or f.name}: the brand font {font} has no glyph for {shown}; "
+                                   "the PDF would fall back to another font: choose a brand font that covers "
+                                   "the language, or change the text", slide=f"{s.id} [{scene.locale}]"))
+    return out
+
+
 def pptx_template(brand: Brand) -> PptxTemplate | None:
     """The chapter's own PowerPoint template, if its brand has one."""
     return PptxTemplate(brand.template, brand.template_layouts) if brand.template else None
@@ -235,6 +260,10 @@ class Builder:
                     warnings.extend(fallback_warnings(translator, loaded.deck))
                 warnings.extend(overflow_warnings(scene))
                 self.on_scene(scene, brand)
+                lacking = missing_glyphs(scene, brand)
+                if lacking:  # the PDF would silently take another font (or draw boxes)
+                    problems.extend(lacking)
+                    continue
                 for fmt in self.options.formats:
                     self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
                     data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"

@@ -9,6 +9,7 @@ and files too large to upload.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from .build import BuildOptions, Builder, Output
 from .render_pdf import PdfInfo
 from .errors import DeckgenError, Problem
 from .load import load_decks
-from .measure import load_metrics
 from .scene import PAGE_W, DeckScene, TextFrame
 
 THUMBNAIL_WIDTH_PX = 170  # Slideshare's listing thumbnail
@@ -33,29 +33,6 @@ class CheckReport:
     checked: list[str] = field(default_factory=list)  # "deck [locale]" labels
 
 
-def missing_glyphs(scene: DeckScene, brand: Brand) -> list[Problem]:
-    """Characters of the locale's text that the brand's font files cannot draw."""
-    out: list[Problem] = []
-    for s in scene.slides:
-        for f in s.frames:
-            if not isinstance(f, TextFrame):
-                continue
-            lacking: dict[str, set[str]] = {}
-            for p in f.paragraphs:
-                fam = brand.heading if p.font == "heading" else brand.body
-                for r in p.runs:
-                    font = fam.file(p.bold or r.bold, p.italic or r.italic)
-                    missing = load_metrics(str(font)).missing(r.text)
-                    if missing:
-                        lacking.setdefault(f"{fam.family} ({font.name})", set()).update(missing)
-            for font, chars in lacking.items():
-                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars))
-                out.append(Problem(f"{f.field or f.name}: the brand font {font} has no glyph for {shown}; "
-                                   "the PDF would fall back to another font: choose a font that covers the "
-                                   "language or change the text", slide=f"{s.id} [{scene.locale}]"))
-    return out
-
-
 def thumbnail_legibility(scene: DeckScene) -> list[Problem]:
     """The first slide's title must stay readable in Slideshare's 170-pixel-wide thumbnail."""
     if not scene.slides:
@@ -68,10 +45,10 @@ def thumbnail_legibility(scene: DeckScene) -> list[Problem]:
     size = max(titles[0].size(p) for p in titles[0].paragraphs)
     cap_px = size * CAP_HEIGHT * THUMBNAIL_WIDTH_PX / PAGE_W
     if cap_px < MIN_THUMBNAIL_CAP_PX:
-        need = MIN_THUMBNAIL_CAP_PX / (CAP_HEIGHT * THUMBNAIL_WIDTH_PX / PAGE_W)
+        need = math.ceil(MIN_THUMBNAIL_CAP_PX / (CAP_HEIGHT * THUMBNAIL_WIDTH_PX / PAGE_W))
         return [Problem(f"title is {size:g} pt: its capitals are {cap_px:.1f} px tall in Slideshare's "
                         f"{THUMBNAIL_WIDTH_PX}-px thumbnail; use a shorter title so it stays at least "
-                        f"{need:.0f} pt", slide=f"{first.id} [{scene.locale}]")]
+                        f"{need} pt", slide=f"{first.id} [{scene.locale}]")]
     return []
 
 
@@ -115,7 +92,6 @@ def check(deck_dirs: list[Path], options: BuildOptions) -> CheckReport:
     report.problems.extend(warnings)
     for scene, brand in scenes:
         report.checked.append(f"{scene.deck_id} [{scene.locale}]")
-        report.problems.extend(missing_glyphs(scene, brand))
         report.problems.extend(thumbnail_legibility(scene))
     brands = {(s.deck_id, s.locale): b for s, b in scenes}
     for output, info in pdfs:

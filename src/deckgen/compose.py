@@ -382,6 +382,9 @@ class Composer:
                 paragraphs.append(self.para(self.rule_text(ev), 16, self.c("muted"), space_before=4))
             elif ev.description:
                 paragraphs.append(self.para(ev.description, 16, self.c("muted"), space_before=4))
+            where = ev.online or ev.place
+            if where:
+                paragraphs.append(self.para(where, 16, self.c("muted"), space_before=2))
             for j, occ in enumerate(occurrences(ev, s.show)):
                 paragraphs.append(self.para(self._occurrence_text(occ), 19, bullet="•", indent=24,
                                             bullet_color=self.c("secondary"), space_before=10 if j == 0 else 4))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
+from pptx.exc import PackageNotFoundError
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -64,7 +65,10 @@ def check_template(template: PptxTemplate, kinds: Iterable[str], where: Location
     """Problems with a chapter template, found before anything is built (never a repair dialog)."""
     try:
         prs = Presentation(str(template.path))
-    except Exception as exc:  # python-pptx raises several kinds for a broken or non-PPTX file
+    except PackageNotFoundError:
+        return [Problem(f"the template {template.path.name} is not a PowerPoint file (not a .pptx package); "
+                        "save it again from PowerPoint as .pptx", where)]
+    except Exception as exc:  # python-pptx raises several kinds for a broken package
         return [Problem(f"cannot open the template {template.path.name}: {exc}; save it again as .pptx", where)]
     problems = []
     if (prs.slide_width, prs.slide_height) != (SLIDE_W, SLIDE_H):
@@ -72,15 +76,18 @@ def check_template(template: PptxTemplate, kinds: Iterable[str], where: Location
         problems.append(Problem(f"the template {template.path.name} is {w:.2f} × {h:.2f} in; deckgen needs a "
                                 "16:9 template of 13.333 × 7.5 in (Design → Slide Size → Widescreen)", where))
     layouts = {lay.name: lay for lay in prs.slide_layouts}
+    by_layout: dict[str, list[str]] = {}
     for kind in sorted(set(kinds)):
-        name = template.layout_for(kind)
+        by_layout.setdefault(template.layout_for(kind), []).append(kind)
+    for name, bound in by_layout.items():
+        which = ", ".join(f"'{k}'" for k in bound) if len(bound) <= 3 else f"{len(bound)} kinds"
         layout = layouts.get(name)
         if layout is None:
-            problems.append(Problem(f"slide kind '{kind}' is bound to layout '{name}', which the template "
+            problems.append(Problem(f"slide kind {which} is bound to layout '{name}', which the template "
                                     f"{template.path.name} does not have; its layouts are: "
                                     f"{_describe_layouts(prs)}", where))
         elif not any(ph.placeholder_format.type in TITLE_TYPES for ph in layout.placeholders):
-            problems.append(Problem(f"layout '{name}' (for '{kind}' slides) has no title placeholder, so "
+            problems.append(Problem(f"layout '{name}' (for {which}) has no title placeholder, so "
                                     "slide titles would be missing from the outline; bind a layout with a title: "
                                     f"{_describe_layouts(prs)}", where))
     return problems

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from .errors import DeckgenError, RenderError
-from .events import Occurrence, occurrences, recurrence_dates, zone
+from .events import occurrences, recurrence_dates, zone
 from .formatting import Formatter, escape_markup
 from .markup import LinkStyle, Run, parse
 from .model import WEEKDAYS, ChannelsSlide
@@ -62,7 +62,6 @@ class Slot:
 
     event: Event
     day: dt.date
-    today: bool = False
 
     def _at(self, time: dt.time | None) -> dt.datetime | None:
         if time is None or self.event.timezone is None:
@@ -80,15 +79,13 @@ class Slot:
         return self._at(self.event.end)
 
 
-def _dated(event: Event) -> Iterator[tuple[Occurrence, bool]]:
-    for occ in occurrences(event):
-        yield occ, occ.date is not None
-
-
 def slots(deck: Deck, since: dt.date | None = None) -> list[Slot]:
-    """Every dated occurrence of the deck's events on or after *since*, in date order."""
-    out = [Slot(ev, occ.date, occ.today) for ev in deck.events for occ, full in _dated(ev)
-           if full and occ.date is not None and (since is None or occ.date >= since)]
+    """Every dated occurrence of the deck's events on or after *since*, in date order.
+
+    The dates are :func:`deckgen.events.occurrences`, the schedule slide's.
+    """
+    out = [Slot(ev, occ.date) for ev in deck.events for occ in occurrences(ev)
+           if occ.date is not None and (since is None or occ.date >= since)]
     return sorted(out, key=lambda s: (s.day, s.start.timestamp() if s.start else 0.0))
 
 
@@ -97,9 +94,8 @@ def pending_months(event: Event, since: dt.date) -> list[tuple[int, int]]:
 
     A month marked ``today`` (the occurrence happening as the deck is shown) is not pending.
     """
-    return [occ.month for occ, full in _dated(event)
-            if not full and occ.month is not None and not occ.today
-            and occ.month >= (since.year, since.month)]
+    return [occ.month for occ in occurrences(event)
+            if occ.month is not None and not occ.today and occ.month >= (since.year, since.month)]
 
 
 class NothingToAnnounce(DeckgenError):
@@ -109,9 +105,12 @@ class NothingToAnnounce(DeckgenError):
 def no_dates_left(deck: Deck, since: dt.date) -> NothingToAnnounce:
     """The error for an announcement with nothing left to announce."""
     every = slots(deck)
-    last = f" (the last is on {every[-1].day.isoformat()})" if every else ""
-    return NothingToAnnounce(f"deck '{deck.id}': no event takes place on or after {since.isoformat()}{last}; "
-                        "announce from an earlier date with --next YYYY-MM-DD")
+    if not every:
+        return NothingToAnnounce(f"deck '{deck.id}' has no event with a date to announce; give an event a "
+                                 "'recurrence' or a day under 'dates' (docs/announcements.md)")
+    return NothingToAnnounce(f"deck '{deck.id}': no event takes place on or after {since.isoformat()} "
+                             f"(the last is on {every[-1].day.isoformat()}); "
+                             "announce from an earlier date with --next YYYY-MM-DD")
 
 
 # --- text: markup to plain text or HTML, and how long X finds a post ---------------------
@@ -230,7 +229,8 @@ class SlotView:
     id: str
     title: Rich
     description: Rich | None
-    date: Rich  # Wednesday 3 November 2010
+    date: Rich  # Wednesday 3 November 2010, capitalised to start a line
+    date_inline: Rich  # as inside a sentence: "mercredi 3 novembre 2010" in French
     weekday: str  # Wednesday
     day: str  # 3
     month: str  # November 2010
@@ -350,6 +350,7 @@ class _Views:
         return SlotView(
             id=ev.id, title=Rich(ev.title, self.brand.links, link_tags=False),
             description=self.rich(ev.description), date=Rich(fmt.capitalise(fmt.date(day, "full"))),
+            date_inline=Rich(fmt.date(day, "full")),
             weekday=fmt.capitalise(fmt.weekday(day.weekday())), day=str(day.day),
             month=fmt.month(day.year, day.month, capitalise=True), iso=day.isoformat(), time=time,
             city=self.city(ev), place=self.rich(ev.place), online=self.rich(ev.online), link=ev.link,
@@ -452,23 +453,31 @@ class _EscapedTranslations:
 
 @dataclass
 class Layouts:
-    """Renders the ``announce/`` layouts of a Jinja environment in one language."""
+    """Renders the ``announce/`` layouts of a Jinja environment in one language.
+
+    HTML layouts render in an overlay of the environment that autoescapes every
+    template, so the macros they import (``announce/macros.j2``, shared with the text
+    layouts) write HTML too; the environment's own rule (by file name) would compile
+    those macros as text.  Text layouts render in the environment as it is: ``.txt.j2``
+    is never escaped.
+    """
 
     env: Environment
     translator: Any
     search: list[Path] = field(default_factory=list)  # for "not found" messages
+    _html_env: Environment | None = field(default=None, init=False, repr=False)
 
-    def _render(self, name: str, translator: Any, **context: Any) -> str:
+    def _render(self, env: Environment, name: str, translator: Any, **context: Any) -> str:
         from jinja2 import TemplateError, TemplateNotFound
 
         from .layouts import install
 
-        install(self.env, translator)
+        install(self.env, translator)  # the overlay shares the environment's globals
         try:
-            return self.env.get_template(name).render(**context)
-        except TemplateNotFound:
+            return env.get_template(name).render(**context)
+        except TemplateNotFound as exc:
             where = ", ".join(str(p) for p in self.search) or "the layout folders"
-            raise RenderError(f"layout '{name}' not found in {where}") from None
+            raise RenderError(f"layout '{exc.name or name}' not found in {where}") from None
         except TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f"{getattr(exc, 'filename', None) or name}:{line}" if line else name
@@ -478,11 +487,13 @@ class Layouts:
 
     def text(self, name: str, **context: Any) -> str:
         """A text layout (not escaped)."""
-        return self._render(name, self.translator, **context)
+        return self._render(self.env, name, self.translator, **context)
 
     def html(self, name: str, **context: Any) -> str:
-        """An HTML layout (autoescaped, translations escaped too)."""
-        return self._render(name, _EscapedTranslations(self.translator), **context)
+        """An HTML layout: values and translations escaped."""
+        if self._html_env is None:
+            self._html_env = self.env.overlay(autoescape=True)
+        return self._render(self._html_env, name, _EscapedTranslations(self.translator), **context)
 
 
 def _tidy(text: str) -> str:
@@ -550,9 +561,17 @@ def email_bytes(ann: Announcement, layouts: Layouts) -> bytes:
 # --- flyer -------------------------------------------------------------------------------
 
 
-def flyer_html(ann: Announcement, layouts: Layouts) -> str:
-    """The HTML of the one-page A4 flyer (``announce/flyer.html.j2``), for WeasyPrint."""
-    return layouts.html("announce/flyer.html.j2", a=ann)
+#: how many times the flyer may be made more compact to fit its page
+FLYER_COMPACT_LEVELS = 3
+
+
+def flyer_html(ann: Announcement, layouts: Layouts, compact: int = 0) -> str:
+    """The HTML of the one-page A4 flyer (``announce/flyer.html.j2``), for WeasyPrint.
+
+    *compact* (0 to 2) asks the layout for fewer dates and smaller type, for a second
+    and third try when the page overflows.
+    """
+    return layouts.html("announce/flyer.html.j2", a=ann, compact=compact)
 
 
 # --- calendar -----------------------------------------------------------------------------

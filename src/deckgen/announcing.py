@@ -3,22 +3,31 @@
 For each deck and locale: the iCalendar file, a post per network, the e-mail and
 the flyer, under ``OUT/<deck-id>/<locale>/announce/``.  As in :func:`deckgen.build.build`,
 every output of every deck is rendered in memory before the first file is written,
-and files are written with :func:`deckgen.build.write_atomic`; a bad deck, a post
+and files are written with :func:`deckgen.build.write_all` (all or none); a bad deck, a post
 too long or a flyer longer than a page stops the run with nothing written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .announce import Layouts, NothingToAnnounce, announcement, calendar_bytes, email_bytes, flyer_html, posts
+from .announce import (
+    FLYER_COMPACT_LEVELS,
+    Announcement,
+    Layouts,
+    NothingToAnnounce,
+    announcement,
+    calendar_bytes,
+    email_bytes,
+    flyer_html,
+    posts,
+)
 from .brand import Brand, load_brand
-from .build import output_path, project_root, write_atomic
+from .build import output_path, project_root, write_all
 from .errors import DeckgenError, Location, Problem, RenderError, display_path
 from .i18n import (
     CatalogTranslator,
@@ -30,7 +39,7 @@ from .i18n import (
 )
 from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import LoadedDeck, load_decks
-from .render_pdf import PdfRenderer
+from .render_pdf import PdfRenderer, TooManyPages
 
 ANNOUNCE_DIR = "announce"
 #: what is written for each deck and locale: kind -> file name after ``<deck>-<locale>``
@@ -42,7 +51,6 @@ FILES = {
     "email": ".eml",
     "flyer": "-flyer.pdf",
 }
-A4_POINTS = (595.28, 841.89)
 
 
 @dataclass(frozen=True)
@@ -77,37 +85,51 @@ def announce_path(out: Path, deck_id: str, locale: str, kind: str, brand: str | 
     return deck_output.parent / ANNOUNCE_DIR / f"{deck_output.stem}{FILES[kind]}"
 
 
-def render_flyer(html: str, sandbox: Sandbox, pdf: PdfRenderer) -> bytes:
-    """The flyer's PDF: exactly one A4 page, fonts embedded, files read only from *sandbox*."""
-    from .render_pdf import _Collect, _Fetcher, import_weasyprint
+class _TooLong(Exception):
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
 
-    import_weasyprint()
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
 
-    if pdf.font_config is None:
-        pdf.font_config = FontConfiguration()
-    handler = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    old_propagate, logger.propagate = logger.propagate, False
+def render_flyer(ann: Announcement, layouts: Layouts, sandbox: Sandbox, pdf: PdfRenderer) -> bytes:
+    """The flyer's PDF: exactly one A4 page, fonts embedded, files read only from *sandbox*.
+
+    A flyer longer than a page is laid out again more compactly (fewer dates, smaller
+    type); one that still does not fit is an error.
+    """
+    pages = 0
+    for compact in range(FLYER_COMPACT_LEVELS):
+        try:
+            return _pdf(flyer_html(ann, layouts, compact), sandbox, pdf)
+        except _TooLong as exc:
+            pages = exc.pages
+    raise RenderError(f"deck '{ann.deck_id}' [{ann.locale}]: the flyer takes {pages} pages instead of one, even "
+                      "with fewer dates and smaller type; shorten the event's title or description in this "
+                      "language, or the layout announce/flyer.html.j2")
+
+
+def _pdf(html: str, sandbox: Sandbox, pdf: PdfRenderer) -> bytes:
+    """One page of *html* as PDF bytes; raise :class:`_TooLong` if it takes more."""
     try:
-        base = f"https://{next(iter(sandbox.roots))}/"
-        doc = HTML(string=html, base_url=base, url_fetcher=_Fetcher.make(sandbox)).render(
-            font_config=pdf.font_config, cache=pdf.cache)
-        if len(doc.pages) != 1:
-            raise RenderError(f"the flyer takes {len(doc.pages)} pages instead of one; shorten the events' "
-                              "descriptions or the layout announce/flyer.html.j2")
-        data = doc.write_pdf(uncompressed_pdf=False)
-    except FatalURLFetchingError as exc:  # a BaseException: catch it by name
-        raise RenderError(f"the flyer layout asked for a file it may not read: {exc}") from None
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = old_propagate
-    if handler.messages:
-        raise RenderError("WeasyPrint reported: " + "; ".join(dict.fromkeys(handler.messages)))
-    return bytes(data)
+        return pdf.html_to_pdf(html, sandbox, max_pages=1)
+    except TooManyPages as exc:
+        raise _TooLong(exc.pages) from None
+
+
+def _translation_warnings(translator: CatalogTranslator, loaded: LoadedDeck) -> list[Problem]:
+    """The build's warning for each deck text without a translation, and one for all the
+    announcement's own words (there are about twenty: listing each would bury the rest)."""
+    own = [(ctx, msgid) for ctx, msgid, _ in translator.missing if (ctx or "").startswith("announce.")]
+    rest = replace(translator, missing=[m for m in translator.missing if not (m[0] or "").startswith("announce.")])
+    warnings = fallback_warnings(rest, loaded.deck)
+    if own:
+        texts = list(dict.fromkeys(msgid for _, msgid in own))
+        shown = ", ".join(f"'{t}'" for t in texts[:3]) + (", …" if len(texts) > 3 else "")
+        warnings.append(Problem(
+            f"[{translator.locale}] {len(texts)} of the announcements' own texts have no usable translation "
+            f"({shown}); showing the source text: run 'deckgen i18n update {display_path(loaded.directory)}' "
+            "and translate the entries whose context starts with 'announce.'",
+            Location(display_path(translator.file))))
+    return warnings
 
 
 @dataclass
@@ -158,8 +180,8 @@ class Announcer:
         out += [(network, text.encode("utf-8")) for network, text in posts(ann, layouts).items()]
         out.append(("email", email_bytes(ann, layouts)))
         self.progress(f"rendering {tag} flyer")
-        out.append(("flyer", render_flyer(flyer_html(ann, layouts), sandbox, self.pdf)))
-        warnings = fallback_warnings(translator, loaded.deck) if isinstance(translator, CatalogTranslator) else []
+        out.append(("flyer", render_flyer(ann, layouts, sandbox, self.pdf)))
+        warnings = _translation_warnings(translator, loaded) if isinstance(translator, CatalogTranslator) else []
         if ann.email is None:
             warnings.append(Problem(
                 f"[{locale}] no e-mail address to send the announcement from; the e-mail says "
@@ -209,8 +231,8 @@ def announce(deck_dirs: list[Path], options: AnnounceOptions,
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])
     report = AnnounceReport(warnings=warnings)
-    for path, data, output in results:
-        write_atomic(path, data)
+    write_all([(path, data) for path, data, _ in results])
+    for _, _, output in results:
         report.outputs.append(output)
         written(output)
     report.seconds = time.perf_counter() - started

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .brand import Brand, load_brand
 from .compose import compose_deck
@@ -47,6 +48,7 @@ class BuildOptions:
     chapter: str | None = None  # a chapter: its brand and its languages
     strict: bool = False
     fuzzy: bool = False  # use fuzzy (unreviewed) translations
+    jobs: int = 1  # worker processes for rendering
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class Builder:
     #: called with each PDF's output and what it holds
     on_pdf: Callable[[Output, PdfInfo], None] = lambda output, info: None
     _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
+    _envs: dict[Path, tuple[Any, Sandbox]] = field(default_factory=dict)
 
     @property
     def brand_override(self) -> str | None:
@@ -230,11 +233,10 @@ class Builder:
                 f"{missing[0]}'", loaded.location(("language",)))
         return [loc for loc in available if loc in wanted]
 
-    def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
-        """Render every output in memory."""
+    def plan(self, decks: list[LoadedDeck]) -> list[Unit]:
+        """One unit of work per deck and locale; brand, template and catalog problems found up front."""
         _check_collisions(decks)
-        results: list[tuple[Path, bytes, Output]] = []
-        warnings: list[Problem] = []
+        units: list[Unit] = []
         problems: list[Problem] = []
         for loaded in decks:
             project = project_root(loaded.directory)
@@ -244,38 +246,108 @@ class Builder:
             except DeckgenError as exc:
                 problems.extend(exc.problems)
                 continue
-            sandbox = Sandbox({"deck.invalid": loaded.directory, "project.invalid": project})
-            env = environment(layout_path(loaded.directory, project), sandbox)
-            for locale in locales:
-                try:
-                    translator = (SourceTranslator() if locale == loaded.deck.language
-                                  else load_translator(loaded.directory, locale, self.options.fuzzy))
-                except DeckgenError as exc:
-                    problems.extend(exc.problems)
-                    continue
-                install(env, translator)
-                deck = localise(loaded.deck, translator)
-                scene = compose_deck(deck, loaded.directory, brand, locale, Phrases(env))
-                if isinstance(translator, CatalogTranslator):
-                    warnings.extend(fallback_warnings(translator, loaded.deck))
-                warnings.extend(overflow_warnings(scene))
-                self.on_scene(scene, brand)
-                lacking = missing_glyphs(scene, brand)
-                if lacking:  # the PDF would silently take another font (or draw boxes)
-                    problems.extend(lacking)
-                    continue
-                for fmt in self.options.formats:
-                    self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
-                    data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"
-                            else self.pdf.render(scene, env, sandbox))
-                    path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
-                    output = Output(loaded.deck.id, locale, fmt, path, len(data))
-                    if fmt == "pdf" and self.pdf.last is not None:
-                        self.on_pdf(output, self.pdf.last)
-                    results.append((path, data, output))
+            units.extend(Unit(loaded, project, brand, locale) for locale in locales)
+        if problems:
+            raise DeckgenError(problems)
+        return units
+
+    def _env(self, unit: Unit) -> tuple[Any, Sandbox]:
+        key = unit.loaded.directory
+        if key not in self._envs:
+            sandbox = Sandbox({"deck.invalid": unit.loaded.directory, "project.invalid": unit.project})
+            self._envs[key] = (environment(layout_path(unit.loaded.directory, unit.project), sandbox), sandbox)
+        return self._envs[key]
+
+    def render_unit(self, unit: Unit) -> UnitResult:
+        """Compose and render one deck in one locale, in memory."""
+        loaded, brand, locale = unit.loaded, unit.brand, unit.locale
+        out = UnitResult()
+        try:
+            translator = (SourceTranslator() if locale == loaded.deck.language
+                          else load_translator(loaded.directory, locale, self.options.fuzzy))
+        except DeckgenError as exc:
+            out.problems.extend(exc.problems)
+            return out
+        env, sandbox = self._env(unit)
+        install(env, translator)
+        deck = localise(loaded.deck, translator)
+        scene = compose_deck(deck, loaded.directory, brand, locale, Phrases(env))
+        if isinstance(translator, CatalogTranslator):
+            out.warnings.extend(fallback_warnings(translator, loaded.deck))
+        out.warnings.extend(overflow_warnings(scene))
+        self.on_scene(scene, brand)
+        lacking = missing_glyphs(scene, brand)
+        if lacking:  # the PDF would silently take another font (or draw boxes)
+            out.problems.extend(lacking)
+            return out
+        for fmt in self.options.formats:
+            self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
+            data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"
+                    else self.pdf.render(scene, env, sandbox))
+            path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
+            output = Output(loaded.deck.id, locale, fmt, path, len(data))
+            if fmt == "pdf" and self.pdf.last is not None:
+                self.on_pdf(output, self.pdf.last)
+            out.results.append((path, data, output))
+        return out
+
+    def render(self, decks: list[LoadedDeck], jobs: int = 1) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
+        """Render every output in memory, in *jobs* processes when there are several units."""
+        units = self.plan(decks)
+        if jobs > 1 and len(units) > 1:
+            done = _render_in_processes(self, units, jobs)
+        else:
+            done = [self.render_unit(u) for u in units]
+        results = [r for d in done for r in d.results]
+        warnings = [w for d in done for w in d.warnings]
+        problems = [p for d in done for p in d.problems]
         if problems:
             raise DeckgenError(problems)
         return results, warnings
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One deck in one locale: what one worker renders."""
+
+    loaded: LoadedDeck
+    project: Path
+    brand: Brand
+    locale: str
+
+
+@dataclass
+class UnitResult:
+    results: list[tuple[Path, bytes, Output]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+_POOL: tuple[Builder, list[Unit]] | None = None  # inherited by forked workers
+
+
+def _pool_render(index: int) -> UnitResult:
+    assert _POOL is not None
+    builder, units = _POOL
+    return builder.render_unit(units[index])
+
+
+def _render_in_processes(builder: Builder, units: list[Unit], jobs: int) -> list[UnitResult]:
+    """Render units in forked worker processes (they inherit the loaded decks and brands)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _POOL
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork (Windows): render here
+        return [builder.render_unit(u) for u in units]
+    _POOL = (builder, units)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(units)), mp_context=context) as pool:
+            return list(pool.map(_pool_render, range(len(units))))
+    finally:
+        _POOL = None
 
 
 def _check_collisions(decks: list[LoadedDeck]) -> None:
@@ -298,7 +370,7 @@ def build(deck_dirs: list[Path], options: BuildOptions,
     started = time.perf_counter()
     decks = load_decks(deck_dirs)
     builder = Builder(options, progress)
-    results, warnings = builder.render(decks)
+    results, warnings = builder.render(decks, jobs=options.jobs)
     if options.strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])

@@ -113,6 +113,14 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class TooManyPages(Exception):
+    """The document took more pages than allowed."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"{pages} pages")
+        self.pages = pages
+
+
 @dataclass(frozen=True)
 class PdfInfo:
     """What a rendered PDF holds, for checks: page sizes (CSS px) and embedded font families."""
@@ -130,7 +138,14 @@ class PdfRenderer:
     last: PdfInfo | None = None  # what the last render produced
 
     def render(self, scene: DeckScene, env: Environment, sandbox: Sandbox) -> bytes:
-        """The PDF bytes of *scene*; problems WeasyPrint logs are errors."""
+        """The PDF bytes of *scene* drawn through the layouts of *env*."""
+        return self.html_to_pdf(render_html(scene, env), sandbox)
+
+    def html_to_pdf(self, html: str, sandbox: Sandbox, max_pages: int | None = None) -> bytes:
+        """PDF bytes of *html*, reading files only through *sandbox*; problems WeasyPrint logs are errors.
+
+        With *max_pages*, a document that takes more pages raises :class:`TooManyPages`.
+        """
         import_weasyprint()
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -138,7 +153,6 @@ class PdfRenderer:
 
         if self.font_config is None:
             self.font_config = FontConfiguration()
-        html = render_html(scene, env)
         handler = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
@@ -148,6 +162,8 @@ class PdfRenderer:
             base = f"https://{next(iter(sandbox.roots))}/"
             doc = HTML(string=html, base_url=base, url_fetcher=_Fetcher.make(sandbox))
             document = doc.render(font_config=self.font_config, cache=self.cache)
+            if max_pages is not None and len(document.pages) > max_pages:
+                raise TooManyPages(len(document.pages))
             pdf = document.write_pdf()
             self.last = PdfInfo(tuple((p.width, p.height) for p in document.pages),
                                 frozenset(f.family for f in document.fonts.values()))
@@ -158,4 +174,4 @@ class PdfRenderer:
             logger.propagate = old_propagate
         if handler.messages:
             raise RenderError("WeasyPrint reported: " + "; ".join(dict.fromkeys(handler.messages)))
-        return pdf
+        return bytes(pdf)

@@ -503,8 +503,9 @@ def test_template_layout_without_title_placeholder_stops_the_build(project):
     bind_swiss_layout(project, "default", "Vide")
     result = run_cli("build", EXAMPLE_DIR, "--chapter", "ch", "--out", "out")
     assert result.exit_code == 1
-    assert "Error: assets/brands/ch/brand.yaml:16:9: layout 'Vide' (for 'bullets' slides) has no title " \
+    assert "Error: assets/brands/ch/brand.yaml:16:9: layout 'Vide' (for 9 kinds) has no title " \
            "placeholder" in result.stderr
+    assert result.stderr.count("Error:") == 1  # one message for the layout, not one per slide kind
     assert not (project / "out").exists()
 
 

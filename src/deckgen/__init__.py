@@ -6,12 +6,7 @@ and :data:`__version__`.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("deckgen")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+from ._version import __version__
 
 __all__ = ["__version__", "build", "BuildOptions", "load_deck"]
 

@@ -13,7 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from .render_pdf import PdfInfo, PdfRenderer
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
 from .scene import DeckScene, TextFrame
+from .workers import PdfJob, render_job
 
 FORMATS = ("pptx", "pdf")
 DECKS_DIR = "decks"
@@ -48,7 +49,6 @@ class BuildOptions:
     chapter: str | None = None  # a chapter: its brand and its languages
     strict: bool = False
     fuzzy: bool = False  # use fuzzy (unreviewed) translations
-    jobs: int = 1  # worker processes for rendering
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,8 @@ class Builder:
     on_scene: Callable[[DeckScene, Brand], None] = lambda scene, brand: None
     #: called with each PDF's output and what it holds
     on_pdf: Callable[[Output, PdfInfo], None] = lambda output, info: None
+    #: PDF worker processes (deckgen.workers.start); None renders PDFs in this process
+    pool: Any = None
     _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
     _envs: dict[Path, tuple[Any, Sandbox]] = field(default_factory=dict)
 
@@ -282,27 +284,43 @@ class Builder:
             return out
         for fmt in self.options.formats:
             self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
+            path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
+            if fmt == "pdf" and self.pool is not None:
+                job = PdfJob(scene, tuple(layout_path(loaded.directory, unit.project)),
+                             tuple(sandbox.roots.items()), loaded.directory, locale, loaded.deck.language,
+                             self.options.fuzzy)
+                out.pending.append((path, Output(loaded.deck.id, locale, fmt, path, 0),
+                                    self.pool.apply_async(render_job, (job,))))
+                continue
             data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"
                     else self.pdf.render(scene, env, sandbox))
-            path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
             output = Output(loaded.deck.id, locale, fmt, path, len(data))
             if fmt == "pdf" and self.pdf.last is not None:
                 self.on_pdf(output, self.pdf.last)
             out.results.append((path, data, output))
         return out
 
-    def render(self, decks: list[LoadedDeck], jobs: int = 1) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
-        """Render every output in memory, in *jobs* processes when there are several units."""
-        units = self.plan(decks)
-        if jobs > 1 and len(units) > 1:
-            done = _render_in_processes(self, units, jobs)
-        else:
-            done = [self.render_unit(u) for u in units]
+    def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
+        """Render every output in memory (PDFs in the worker pool, when there is one)."""
+        done = [self.render_unit(u) for u in self.plan(decks)]
         results = [r for d in done for r in d.results]
         warnings = [w for d in done for w in d.warnings]
         problems = [p for d in done for p in d.problems]
+        for d in done:
+            for path, output, pending in d.pending:
+                try:
+                    data, info = pending.get()
+                except DeckgenError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                output = replace(output, size=len(data))
+                if info is not None:
+                    self.on_pdf(output, info)
+                results.append((path, data, output))
         if problems:
             raise DeckgenError(problems)
+        order = {(o.deck_id, o.locale): i for i, (_, _, o) in enumerate(results)}
+        results.sort(key=lambda r: (order[(r[2].deck_id, r[2].locale)], r[2].format != "pptx"))
         return results, warnings
 
 
@@ -321,33 +339,7 @@ class UnitResult:
     results: list[tuple[Path, bytes, Output]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-_POOL: tuple[Builder, list[Unit]] | None = None  # inherited by forked workers
-
-
-def _pool_render(index: int) -> UnitResult:
-    assert _POOL is not None
-    builder, units = _POOL
-    return builder.render_unit(units[index])
-
-
-def _render_in_processes(builder: Builder, units: list[Unit], jobs: int) -> list[UnitResult]:
-    """Render units in forked worker processes (they inherit the loaded decks and brands)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _POOL
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork (Windows): render here
-        return [builder.render_unit(u) for u in units]
-    _POOL = (builder, units)
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(units)), mp_context=context) as pool:
-            return list(pool.map(_pool_render, range(len(units))))
-    finally:
-        _POOL = None
+    pending: list[tuple[Path, Output, Any]] = field(default_factory=list)  # PDFs rendering in workers
 
 
 def _check_collisions(decks: list[LoadedDeck]) -> None:
@@ -365,12 +357,15 @@ def _check_collisions(decks: list[LoadedDeck]) -> None:
 
 def build(deck_dirs: list[Path], options: BuildOptions,
           progress: Callable[[str], None] = lambda message: None,
-          written: Callable[[Output], None] = lambda output: None) -> BuildReport:
-    """Build *deck_dirs* with *options*; raise :class:`DeckgenError` before writing anything if a deck is bad."""
+          written: Callable[[Output], None] = lambda output: None, pool: Any = None) -> BuildReport:
+    """Build *deck_dirs* with *options*; raise :class:`DeckgenError` before writing anything if a deck is bad.
+
+    *pool* is a pool of PDF workers already warming up (:func:`deckgen.workers.start`).
+    """
     started = time.perf_counter()
     decks = load_decks(deck_dirs)
-    builder = Builder(options, progress)
-    results, warnings = builder.render(decks, jobs=options.jobs)
+    builder = Builder(options, progress, pool=pool)
+    results, warnings = builder.render(decks)
     if options.strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])

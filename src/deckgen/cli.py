@@ -81,9 +81,30 @@ def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
 @click.option("--strict", is_flag=True,
               help="Treat warnings (missing translations, text too long for its box) as errors.")
 @click.option("--fuzzy", is_flag=True, help="Use fuzzy (not yet reviewed) translations.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="PDF worker processes [default: one per processor; 1 renders in this process].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
-          brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, quiet: bool) -> None:
+          brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, jobs: int | None,
+          quiet: bool) -> None:
+    from . import workers
+
+    # start the PDF workers first, while this process is small: they import WeasyPrint
+    # while the decks are read and composed here
+    wants_pdf = not formats or "pdf" in formats
+    # no more workers than PDFs to make: a one-locale build needs one
+    wanted = len(locales) * max(1, len(deck_dirs)) if locales else workers.default_jobs()
+    pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf else None
+    try:
+        _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, quiet, pool)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
+           brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, quiet: bool, pool) -> None:
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
     from .errors import display_path
@@ -101,7 +122,7 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
         if not quiet:
             click.echo(f"wrote {display_path(output.path)} ({_human(output.size)})")
 
-    report = run_build(_deck_dirs(deck_dirs), options, progress, written)
+    report = run_build(_deck_dirs(deck_dirs), options, progress, written, pool=pool)
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not quiet:

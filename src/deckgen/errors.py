@@ -65,6 +65,9 @@ class DeckgenError(Exception):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # keep the located problems when sent back from a worker process
+        return (type(self), (self.problems,))
+
 
 class DeckError(DeckgenError):
     """The deck definition is invalid (syntax, schema, references)."""

@@ -29,15 +29,16 @@ from .i18n import (
     localise,
 )
 from .layouts import Phrases, Sandbox, environment, install, layout_path
-from .load import DECK_FILE, LoadedDeck, load_decks
+from .load import LoadedDeck, load_decks
+from .paths import DECKS_DIR, catalog_path, find_decks, output_path, project_root  # noqa: F401 (re-exported)
 from .render_pdf import PdfInfo, PdfRenderer
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
 from .scene import DeckScene, TextFrame
+from .incremental import Fingerprints, Manifest
 from .workers import PdfJob, render_job
 
 FORMATS = ("pptx", "pdf")
-DECKS_DIR = "decks"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class BuildOptions:
     chapter: str | None = None  # a chapter: its brand and its languages
     strict: bool = False
     fuzzy: bool = False  # use fuzzy (unreviewed) translations
+    force: bool = False  # rebuild outputs whose inputs did not change
 
 
 @dataclass(frozen=True)
@@ -63,32 +65,9 @@ class Output:
 @dataclass
 class BuildReport:
     outputs: list[Output] = field(default_factory=list)
+    unchanged: list[Output] = field(default_factory=list)  # up to date: not rebuilt
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def project_root(start: Path) -> Path:
-    """The project a deck belongs to: the nearest folder above it holding ``assets/brands``."""
-    start = start.resolve()
-    for candidate in [start, *start.parents]:
-        if (candidate / "assets" / "brands").is_dir():
-            return candidate
-    return Path.cwd().resolve()
-
-
-def find_decks(project: Path) -> list[Path]:
-    """Every deck folder under ``decks/`` of *project*, sorted."""
-    root = project / DECKS_DIR
-    return sorted(p.parent for p in root.glob(f"*/{DECK_FILE}")) if root.is_dir() else []
-
-
-def output_path(out: Path, deck_id: str, locale: str, fmt: str, brand: str | None = None) -> Path:
-    """``OUT/<deck>/<locale>/<deck>-<locale>.<fmt>`` in the deck's own brand;
-    ``OUT/<deck>/<brand>/<locale>/<deck>-<brand>-<locale>.<fmt>`` in another brand, so builds of
-    one deck in several chapters' looks never overwrite each other, even copied into one folder."""
-    if brand:
-        return out / deck_id / brand / locale / f"{deck_id}-{brand}-{locale}.{fmt}"
-    return out / deck_id / locale / f"{deck_id}-{locale}.{fmt}"
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -197,6 +176,10 @@ class Builder:
     on_pdf: Callable[[Output, PdfInfo], None] = lambda output, info: None
     #: PDF worker processes (deckgen.workers.start); None renders PDFs in this process
     pool: Any = None
+    #: what the output folder holds; None builds everything and records nothing
+    manifest: Manifest | None = None
+    done: list[UnitResult] = field(default_factory=list)  # what the last render did, unit by unit
+    _prints: Fingerprints = field(default_factory=Fingerprints)
     _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
     _envs: dict[Path, tuple[Any, Sandbox]] = field(default_factory=dict)
 
@@ -260,10 +243,27 @@ class Builder:
             self._envs[key] = (environment(layout_path(unit.loaded.directory, unit.project), sandbox), sandbox)
         return self._envs[key]
 
+    def _fingerprints(self, unit: Unit) -> dict[str, tuple[Path, str]]:
+        loaded, locale = unit.loaded, unit.locale
+        catalog = None if locale == loaded.deck.language else catalog_path(loaded.directory, locale)
+        return {fmt: (output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override),
+                      self._prints.of(unit.project, loaded.directory, locale, catalog, fmt,
+                                      self.brand_override, self.options.fuzzy))
+                for fmt in self.options.formats}
+
     def render_unit(self, unit: Unit) -> UnitResult:
-        """Compose and render one deck in one locale, in memory."""
+        """Compose and render one deck in one locale, in memory (nothing, if its outputs are up to date)."""
         loaded, brand, locale = unit.loaded, unit.brand, unit.locale
         out = UnitResult()
+        if self.manifest is not None:
+            prints = self._fingerprints(unit)
+            out.inputs = {path: fp for path, fp in prints.values()}
+            if not self.options.force and all(self.manifest.fresh(p, fp) for p, fp in prints.values()):
+                for fmt, (path, _) in prints.items():
+                    out.unchanged.append(Output(loaded.deck.id, locale, fmt, path, path.stat().st_size))
+                    out.warnings.extend(Problem(w) for w in self.manifest.warnings(path))
+                out.warnings = list({str(w): w for w in out.warnings}.values())
+                return out
         try:
             translator = (SourceTranslator() if locale == loaded.deck.language
                           else load_translator(loaded.directory, locale, self.options.fuzzy))
@@ -303,6 +303,7 @@ class Builder:
     def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
         """Render every output in memory (PDFs in the worker pool, when there is one)."""
         done = [self.render_unit(u) for u in self.plan(decks)]
+        self.done = done
         results = [r for d in done for r in d.results]
         warnings = [w for d in done for w in d.warnings]
         problems = [p for d in done for p in d.problems]
@@ -340,6 +341,8 @@ class UnitResult:
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     pending: list[tuple[Path, Output, Any]] = field(default_factory=list)  # PDFs rendering in workers
+    unchanged: list[Output] = field(default_factory=list)
+    inputs: dict[Path, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
 
 
 def _check_collisions(decks: list[LoadedDeck]) -> None:
@@ -364,15 +367,26 @@ def build(deck_dirs: list[Path], options: BuildOptions,
     """
     started = time.perf_counter()
     decks = load_decks(deck_dirs)
-    builder = Builder(options, progress, pool=pool)
+    manifest = Manifest.load(options.out)
+    builder = Builder(options, progress, pool=pool, manifest=manifest)
     results, warnings = builder.render(decks)
     if options.strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])
     report = BuildReport(warnings=warnings)
     write_all([(path, data) for path, data, _ in results])
-    for _, _, output in results:
+    inputs = {p: fp for d in builder.done for p, fp in d.inputs.items()}
+    unit_warnings = {p: [str(w) for w in d.warnings] for d in builder.done for p in d.inputs}
+    for path, data, output in results:
+        manifest.record(path, inputs[path], data, unit_warnings.get(path, []))
         report.outputs.append(output)
         written(output)
+    report.unchanged = [o for d in builder.done for o in d.unchanged]
+    for d in decks:
+        manifest.decks[str(d.directory.resolve())] = {"id": d.deck.id, "language": d.deck.language}
+    try:
+        write_all([(manifest.path, manifest.to_bytes())])
+    except OutputError:  # the outputs are written; the next build just rebuilds them
+        pass
     report.seconds = time.perf_counter() - started
     return report

@@ -81,13 +81,20 @@ def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
 @click.option("--strict", is_flag=True,
               help="Treat warnings (missing translations, text too long for its box) as errors.")
 @click.option("--fuzzy", is_flag=True, help="Use fuzzy (not yet reviewed) translations.")
+@click.option("--force", is_flag=True, help="Rebuild outputs even if their inputs did not change.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="PDF worker processes [default: one per processor; 1 renders in this process].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
-          brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, jobs: int | None,
+          brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, force: bool, jobs: int | None,
           quiet: bool) -> None:
     from . import workers
+
+    if brand and chapter:
+        raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
+    if not force and not chapter and _nothing_changed(deck_dirs, out, formats, locales, brand, fuzzy, strict,
+                                                      quiet):
+        return
 
     # start the PDF workers first, while this process is small: they import WeasyPrint
     # while the decks are read and composed here
@@ -96,23 +103,44 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
     wanted = len(locales) * max(1, len(deck_dirs)) if locales else workers.default_jobs()
     pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf else None
     try:
-        _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, quiet, pool)
+        _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, force, quiet, pool)
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
 
 
+def _nothing_changed(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
+                     brand: str | None, fuzzy: bool, strict: bool, quiet: bool) -> bool:
+    """Report and return True when every output is up to date (checked without loading any deck)."""
+    from .incremental import unchanged
+    from .paths import find_decks, project_root
+
+    dirs = list(deck_dirs) or find_decks(project_root(Path.cwd()))
+    if not dirs:
+        return False
+    found = unchanged(dirs, out, tuple(dict.fromkeys(formats)) or ("pptx", "pdf"), locales, brand, fuzzy)
+    if found is None:
+        return False
+    warnings = list(dict.fromkeys(w for _, ws in found for w in ws))
+    if strict and warnings:
+        return False  # the full build reports them as errors
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)
+    if not quiet:
+        click.echo(f"nothing to do: {len(found)} files up to date in {out} (--force rebuilds them)")
+    return True
+
+
 def _build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
-           brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, quiet: bool, pool) -> None:
+           brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, force: bool, quiet: bool,
+           pool) -> None:
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
     from .errors import display_path
 
     options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
-                           brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy)
-    if brand and chapter:
-        raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
+                           brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy, force=force)
 
     def progress(message: str) -> None:
         if not quiet and sys.stderr.isatty():
@@ -127,9 +155,10 @@ def _build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loc
         click.echo(f"Warning: {w}", err=True)
     if not quiet:
         total = sum(o.size for o in report.outputs)
-        decks = len({o.deck_id for o in report.outputs})
+        decks = len({o.deck_id for o in report.outputs + report.unchanged})
+        kept = f"; {len(report.unchanged)} up to date" if report.unchanged else ""
         click.echo(f"built {len(report.outputs)} files from {decks} deck(s), {_human(total)}, "
-                   f"in {report.seconds:.2f} s")
+                   f"in {report.seconds:.2f} s{kept}")
 
 
 @main.command()

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from .errors import Location, Problem, TranslationError, display_path
 from .markup import markup_signature
+from .paths import catalog_locales, catalog_path  # noqa: F401 (catalog_locales re-exported)
 from .model import Deck, Figure, Plural
 
 LOCALES_DIR = "locales"
@@ -175,15 +176,7 @@ def locales_dir(deck_dir: Path) -> Path:
 
 
 def po_path(deck_dir: Path, locale: str) -> Path:
-    return locales_dir(deck_dir) / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def catalog_locales(deck_dir: Path) -> list[str]:
-    """Locales that have a catalog for this deck, sorted."""
-    root = locales_dir(deck_dir)
-    if not root.is_dir():
-        return []
-    return sorted(p.parent.parent.name for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return catalog_path(deck_dir, locale)
 
 
 def parse_locale(code: str) -> Locale:

@@ -21,8 +21,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DeckError, DeckgenError, Location, Problem, display_path
 from .model import SLIDE_KINDS, Deck
+from .paths import DECK_FILE
 
-DECK_FILE = "deck.yaml"
 #: the most YAML nodes a deck may expand to (aliases included): far above any real deck,
 #: far below what a "billion laughs" file would make us walk
 MAX_NODES = 200_000

@@ -101,7 +101,8 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
     wants_pdf = not formats or "pdf" in formats
     # no more workers than PDFs to make: a one-locale build needs one
     wanted = len(locales) * max(1, len(deck_dirs)) if locales else workers.default_jobs()
-    pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf else None
+    # (the default starts a worker even for one PDF: it imports WeasyPrint meanwhile; -j 1 does not)
+    pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf and jobs != 1 else None
     try:
         _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, force, quiet, pool)
     finally:

@@ -257,6 +257,14 @@ def code_state() -> str:
     return f"{head}" + (f" + {len(status)} modified file(s) in the working tree" if status else " (clean)")
 
 
+def _shown(path: str) -> str:
+    """A path relative to the repository when inside it (no machine paths in the docs)."""
+    try:
+        return Path(path).absolute().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path
+
+
 def machine(python: str) -> dict[str, object]:
     probe = subprocess.run([python, "-c", _PROBE], capture_output=True, text=True, cwd=ROOT)
     target = json.loads(probe.stdout) if probe.returncode == 0 else {"python": "?", "versions": {}}
@@ -269,7 +277,7 @@ def machine(python: str) -> dict[str, object]:
         "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor() or "unknown",
         "memory": mem_gib,
         "platform": platform.platform(),
-        "python": f"{target.get('implementation', 'CPython')} {target['python']} ({python})",
+        "python": f"{target.get('implementation', 'CPython')} {target['python']} ({_shown(python)})",
         "versions": target.get("versions", {}),
         "environment": env,
         "code": code_state(),

@@ -90,7 +90,7 @@ def check(deck_dirs: list[Path], options: BuildOptions) -> CheckReport:
         report.problems.extend(exc.problems)
         return report
     report.problems.extend(warnings)
-    for scene, brand in scenes:
+    for scene, _ in scenes:
         report.checked.append(f"{scene.deck_id} [{scene.locale}]")
         report.problems.extend(thumbnail_legibility(scene))
     brands = {(s.deck_id, s.locale): b for s, b in scenes}

@@ -9,7 +9,6 @@ and every layout fails loudly on a missing variable.
 from __future__ import annotations
 
 import mimetypes
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any

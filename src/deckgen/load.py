@@ -82,7 +82,7 @@ def _slide_at(root: CommentedMap, line: int) -> str | None:
 def _hashtag_comments(node: Any, found: list[tuple[int, int, str]]) -> None:
     """Find ``key: text #tag`` lines, where YAML silently drops ``#tag`` as a comment."""
     if isinstance(node, (CommentedMap, CommentedSeq)):
-        for key, tokens in node.ca.items.items():
+        for tokens in node.ca.items.values():
             for tok in tokens or []:
                 if tok is not None and not isinstance(tok, list) and _HASHTAG_COMMENT.match(tok.value):
                     line = tok.start_mark.line

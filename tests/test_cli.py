@@ -17,7 +17,9 @@ BROKEN_FIELD = "    itmes: [oops]\n"  # an unknown field, added to the 'identity
 
 
 def files_under(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    # the build manifest (for incremental builds) is not an output
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() and p.name != ".deckgen-manifest.json")
 
 
 def break_example_deck(project: Path) -> int:

@@ -108,6 +108,11 @@ class Composer:
 
     def text(self, name: str, box: Box, paragraphs: list[Paragraph], field: str = "",
              valign: str = "top", role: str = "body", min_scale: float = 0.6, on_dark: bool = False) -> TextFrame:
+        if on_dark:  # hashtags and handles are words here: presentation programs draw every
+            # hyperlink in the theme's link colour, unreadable on a dark background
+            paragraphs = [replace(p, runs=tuple(replace(r, href=None, kind="text")
+                                                 if r.kind in ("hashtag", "handle") else r for r in p.runs))
+                          for p in paragraphs]
         frame = TextFrame(name, box, tuple(p for p in paragraphs if p.runs), valign, role, field, min_scale,
                           link_color=self.c("on_primary") if on_dark else self.c("link"))
         return fit(frame, self.brand)

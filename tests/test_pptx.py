@@ -218,14 +218,16 @@ def test_titles_have_no_links(slides):
 
 def test_image_has_the_deck_alt_text(slides):
     alt = next(s.alt for s in load_deck(REPO / EXAMPLE_DIR).deck.slides if s.kind == "image")
-    pictures = [sh for sh in slide(slides, "ecosystem").shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) == 1
-    assert pictures[0]._element._nvXxPr.cNvPr.get("descr") == alt
+    pictures = {sh.name: sh for sh in slide(slides, "ecosystem").shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE}
+    assert set(pictures) == {"image", "logo"}  # the deck's image and the brand's logo
+    assert pictures["image"]._element._nvXxPr.cNvPr.get("descr") == alt
+    assert pictures["logo"]._element._nvXxPr.cNvPr.get("descr") == "Healthcare Social Media Europe"
     assert "ecosystem.png" not in alt
 
 
 def test_image_is_embedded_as_png(slides):
-    picture = next(sh for sh in slide(slides, "ecosystem").shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    picture = next(sh for sh in slide(slides, "ecosystem").shapes
+                   if sh.shape_type == MSO_SHAPE_TYPE.PICTURE and sh.name == "image")
     assert picture.image.content_type == "image/png"
 
 

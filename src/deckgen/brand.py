@@ -274,6 +274,10 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
             problems.append(Problem(f"logo.{kind} must be a {suffix} file", locs.get(("logo", kind))))
         else:
             logos[kind] = path
+    for svg, png in (("svg", "png"), ("svg_on_light", "png_on_light")):
+        if getattr(spec.logo, svg) and not getattr(spec.logo, png):
+            problems.append(Problem(f"logo.{svg} needs logo.{png} too: the PPTX needs a raster logo "
+                                    "(export the SVG as a PNG at 2-3x its size)", locs.get(("logo", svg))))
     template = None
     if spec.template is not None:
         template = Path(spec.template.file)

@@ -193,8 +193,9 @@ def room_notes(loaded: LoadedDeck, project: Path) -> dict[tuple[str, str], str]:
                 continue
             used = sum(len(r.text) for p in frame.paragraphs for r in p.runs)
             notes[(m.slide, field_path(m.path[2:]))] = (
-                f"room: its box ('{name}') holds about {capacity(frame, brand)} characters at the "
-                f"smallest size; the source text of the box has {used}")
+                f"room: its box ('{name}') holds about {capacity(frame, brand)} characters at full size "
+                f"({capacity(frame, brand, frame.min_scale)} shrunk to the smallest); the source text of "
+                f"the box has {used}")
             break
     return notes
 

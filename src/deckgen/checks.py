@@ -88,6 +88,7 @@ def check(deck_dirs: list[Path], options: BuildOptions) -> CheckReport:
         results, warnings = builder.render(decks)
     except DeckgenError as exc:
         report.problems.extend(exc.problems)
+        report.checked = [d.deck.id for d in decks]
         return report
     report.problems.extend(warnings)
     for scene, _ in scenes:

@@ -551,18 +551,21 @@ def fit(frame: TextFrame, brand: Brand) -> TextFrame:
         scale = nxt
 
 
-def capacity(frame: TextFrame, brand: Brand) -> int:
-    """About how many characters of body text *frame* holds at its smallest allowed size."""
+def capacity(frame: TextFrame, brand: Brand, scale: float = 1.0) -> int:
+    """About how many characters of body text *frame* holds with its text at *scale*."""
     if not frame.paragraphs:
         return 0
     p = frame.paragraphs[-1]
     fam = brand.heading if p.font == "heading" else brand.body
     metrics = load_metrics(str(fam.file(p.bold, p.italic)))
-    size = p.size * frame.min_scale
+    size = p.size * scale
     sample = "the quick brown fox jumps over a lazy dog "
     per_char = metrics.width(sample, size) / len(sample)
-    lines = max(1, int(frame.box.h // (size * LINE_HEIGHT)))
-    return int(lines * (frame.box.w - p.indent * frame.min_scale) / per_char)
+    # every paragraph starts a new line: count the room its spacing and short last line take
+    pitch = size * LINE_HEIGHT
+    lines = max(1, int((frame.box.h - sum(q.space_before * scale for q in frame.paragraphs[1:])) // pitch))
+    per_line = (frame.box.w - p.indent * scale) / per_char
+    return max(0, int(lines * per_line - 0.5 * per_line * (len(frame.paragraphs) - 1)))
 
 
 def compose_deck(deck: Deck, deck_dir: Path, brand: Brand, locale: str, phrases: Phrases) -> DeckScene:

@@ -68,7 +68,7 @@ _TOKEN_RE = re.compile(
 )
 
 
-_BARE_URL_RE = re.compile(r"(?<![(<\[/\w@.])(?:https?://|www\.)[^\s<>\"]+")
+_BARE_URL_RE = re.compile(r"(?<![<\[/\w@.])(?:https?://|www\.)[^\s<>\"]+")
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]<>#@^~()])")
 
 

@@ -32,8 +32,10 @@ YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description
 
 def _clock(value: Any) -> Any:
     """Times are written HH:MM; a bare number (1730, or YAML's 13:00 in 1.1 readers) is refused."""
-    if isinstance(value, str) and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value.strip()):
-        raise ValueError(f"'{value}' is not a time; write it as HH:MM, e.g. \"13:00\"")
+    if isinstance(value, str):
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value.strip()):
+            raise ValueError(f"'{value}' is not a time; write it as HH:MM, e.g. \"13:00\"")
+        return value.strip().zfill(5)  # 9:30 -> 09:30
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError(f"{value} is not a time; write it as HH:MM in quotes, e.g. \"13:00\"")
     return value

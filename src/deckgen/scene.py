@@ -73,8 +73,9 @@ class TextFrame:
     def offset(self) -> float:
         """Space above the text that anchors it at the top, middle or bottom of the box.
 
-        PowerPoint and LibreOffice anchor the text themselves; the PDF gets the same
-        offset from the measured height (line pitch is exact in both).
+        Both renderers use it (the PPTX as the box's top inset, the PDF as padding), so
+        every line sits at the same height in both even where a program wraps a line
+        differently from our measure; line pitch is exact in both.
         """
         free = max(0.0, self.box.h - self.content_h)
         return round({"top": 0.0, "middle": free / 2, "bottom": free}[self.valign], 2)

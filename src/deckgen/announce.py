@@ -527,7 +527,7 @@ def posts(ann: Announcement, layouts: Layouts) -> dict[str, str]:
 def _sender(ann: Announcement) -> Address:
     addr = ann.email or "organisers@example.invalid"
     user, _, domain = addr.partition("@")
-    return Address(ann.author, user, domain)
+    return Address(" ".join(ann.author.split()), user, domain)  # a header holds one line
 
 
 def email_bytes(ann: Announcement, layouts: Layouts) -> bytes:
@@ -536,7 +536,8 @@ def email_bytes(ann: Announcement, layouts: Layouts) -> bytes:
     ``X-Unsent: 1`` makes Outlook open it as a draft; Date and Message-ID come from
     the announcement date, so the same announcement gives the same bytes.
     """
-    subject = " ".join(layouts.text("announce/email-subject.txt.j2", a=ann).split())
+    # one line, but keep the narrow no-break spaces French puts before ':' (split() would drop them)
+    subject = re.sub(r"[ \t\r\n]+", " ", layouts.text("announce/email-subject.txt.j2", a=ann)).strip()
     text = _tidy(layouts.text("announce/email.txt.j2", a=ann))
     html = layouts.html("announce/email.html.j2", a=ann, subject=subject)
     msg = EmailMessage()

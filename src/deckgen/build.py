@@ -105,6 +105,10 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
     A full disk or a read-only folder stops the run while only temporary files exist,
     and they are removed: the previous outputs stay as they were.
     """
+    taken = [p for p, _ in files if p.exists() and not p.is_file()]
+    if taken:
+        raise OutputError(f"{display_path(taken[0])} exists and is not a file; move it away or choose "
+                          "another folder with --out")
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in files:
@@ -112,8 +116,12 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
     except OutputError:
         _discard(tmp for tmp, _ in staged)
         raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp for tmp, _ in staged if tmp.exists())
+        raise OutputError(f"could not write {display_path(path)}: {exc.strerror}") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:

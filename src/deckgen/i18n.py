@@ -37,6 +37,7 @@ DOMAIN = "deck"
 POT_NAME = f"{DOMAIN}.pot"
 PHRASES_TEMPLATE = "phrases.j2"
 _PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sd]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # --- walking the model --------------------------------------------------------------
@@ -225,6 +226,9 @@ def _lint(text: str, where: str) -> tuple[list[Problem], dict[tuple[str | None, 
             continue
         prefix, keyword, literal = m.groups()
         value = unescape(literal)
+        if _CONTROL.search(value):
+            problems.append(Problem("a control character (U+0000-U+001F) that documents cannot contain; "
+                                    "remove it", Location(where, lineno)))
         if prefix and prefix.startswith("#~"):
             continue
         if keyword:
@@ -252,17 +256,23 @@ def read_catalog(file: Path, locale: str | None = None) -> Catalog:
     try:
         catalog = read_po(io.BytesIO(text.encode("utf-8")), locale=locale, abort_invalid=True)
     except PoFileError as exc:
-        m = re.search(r"line (\d+)", str(exc))
+        m = re.search(r"line (\d+)", str(exc)) or re.search(r" on (\d+)\s*$", str(exc))
         line = int(m.group(1)) if m else None
         raise TranslationError(f"broken PO file: {exc}; fix it in a PO editor such as Poedit",
                                Location(where, line)) from None
     except (ValueError, UnknownLocaleError) as exc:
         raise TranslationError(f"cannot read the catalog: {exc}", Location(where)) from None
+    header = next((i for i, line in enumerate(text.splitlines(), 1) if line.startswith('"Plural-Forms:')), None)
+    bad = TranslationError(f"the Plural-Forms header is not valid: {catalog.plural_forms!r}; copy it from "
+                           "'deckgen i18n init' for your language", Location(where, header))
+    if not 1 <= catalog.num_plurals <= 6:
+        raise bad
     try:
-        _gettext.c2py(catalog.plural_expr or "(n != 1)")
-    except (ValueError, SyntaxError):
-        raise TranslationError(f"the Plural-Forms header is not valid: {catalog.plural_forms!r}; "
-                               "copy it from 'deckgen i18n init' for your language", Location(where)) from None
+        rule = _gettext.c2py(catalog.plural_expr or "(n != 1)")
+        if any(not 0 <= rule(n) < catalog.num_plurals for n in range(1001)):
+            raise bad
+    except (ValueError, SyntaxError, ArithmeticError, RecursionError):
+        raise bad from None
     for (ctx, msgid), ids in previous.items():
         msg = catalog.get(msgid, context=ctx)
         if msg is not None:

@@ -35,12 +35,26 @@ def _files(root: Path) -> list[Path]:
 
 
 def _digest_tree(root: Path, exclude: tuple[str, ...] = ()) -> str:
+    """Hash a folder's regular files; a symbolic link counts by where it points (it is never
+    followed: the loader refuses links out of the deck, and a FIFO would block the read)."""
+    import stat
+
     h = hashlib.sha256()
     for f in _files(root):
         rel = f.relative_to(root).as_posix()
         if rel.startswith(exclude):
             continue
-        h.update(rel.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+        try:
+            st = f.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                content = b"link:" + os.readlink(f).encode()
+            elif stat.S_ISREG(st.st_mode):
+                content = f.read_bytes()
+            else:
+                content = b"special"
+        except OSError:
+            content = b"unreadable"
+        h.update(rel.encode() + b"\0" + hashlib.sha256(content).digest())
     return h.hexdigest()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import RenderError
@@ -62,8 +63,10 @@ class Sandbox:
 
 
 def environment(search: list[Path], sandbox: Sandbox) -> Environment:
-    """A strict, autoescaping Jinja environment over *search*."""
-    env = Environment(
+    """A strict, sandboxed Jinja environment over *search* (HTML layouts autoescape)."""
+    # Sandboxed: a layout (a deck's own included) can format what it is given, but cannot
+    # reach Python internals, files or processes through it.
+    env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in search]),
         autoescape=select_autoescape(["html.j2", "html", "xml"], default_for_string=False, default=False),
         undefined=StrictUndefined,

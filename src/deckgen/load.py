@@ -60,6 +60,15 @@ class _TooBig(Exception):
     pass
 
 
+class _Control(Exception):
+    def __init__(self, path: Path_) -> None:
+        self.path = path
+
+
+#: characters XML (and so PPTX) cannot hold; tab and newline are fine
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 _HASHTAG_COMMENT = re.compile(r"^#[^\W\d_]\w*")
 
 
@@ -79,16 +88,20 @@ def _slide_at(root: CommentedMap, line: int) -> str | None:
     return found
 
 
-def _hashtag_comments(node: Any, found: list[tuple[int, int, str]]) -> None:
+def _hashtag_comments(node: Any, found: list[tuple[int, int, str]], seen: set[int] | None = None) -> None:
     """Find ``key: text #tag`` lines, where YAML silently drops ``#tag`` as a comment."""
+    seen = set() if seen is None else seen
     if isinstance(node, (CommentedMap, CommentedSeq)):
+        if id(node) in seen:  # an alias: already walked (and a "billion laughs" stays cheap)
+            return
+        seen.add(id(node))
         for tokens in node.ca.items.values():
             for tok in tokens or []:
                 if tok is not None and not isinstance(tok, list) and _HASHTAG_COMMENT.match(tok.value):
                     line = tok.start_mark.line
                     found.append((line + 1, tok.start_mark.column + 1, tok.value.split()[0]))
         for child in (node.values() if isinstance(node, CommentedMap) else node):
-            _hashtag_comments(child, found)
+            _hashtag_comments(child, found, seen)
 
 
 def _plain(node: Any, path: Path_, positions: dict[Path_, tuple[int, int]], budget: list[int]) -> Any:
@@ -115,8 +128,9 @@ def _plain(node: Any, path: Path_, positions: dict[Path_, tuple[int, int]], budg
     if isinstance(node, CommentedSeq):
         out_list = []
         for i, child in enumerate(node):
-            line, col = node.lc.item(i)
-            positions[path + (i,)] = (line + 1, col + 1)
+            item = node.lc.item(i)  # None for the items of some tagged sequences
+            if item is not None:
+                positions[path + (i,)] = (item[0] + 1, item[1] + 1)
             out_list.append(_plain(child, path + (i,), positions, budget))
         return out_list
     if isinstance(node, bool) or node is None:
@@ -126,6 +140,8 @@ def _plain(node: Any, path: Path_, positions: dict[Path_, tuple[int, int]], budg
     if isinstance(node, float):
         return float(node)
     if isinstance(node, str):
+        if _CONTROL.search(node):
+            raise _Control(path)
         return str(node)
     return node  # dates and datetimes
 
@@ -299,9 +315,9 @@ def validation_problems(exc: ValidationError, data: dict[str, Any],
 
 def _inside(path: Path, root: Path) -> bool:
     try:
-        path.resolve().relative_to(root.resolve())
+        path.resolve(strict=False).relative_to(root.resolve())
         return True
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):
         return False
 
 
@@ -310,13 +326,40 @@ def deck_file(name: str, directory: Path) -> tuple[Path | None, str | None]:
     if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
         return None, f"'{name}' must be a file beside deck.yaml (a relative path), not an address or absolute path"
     path = directory / name
-    if not _inside(path, directory):
-        return None, f"'{name}' points outside the deck folder; copy the file into the deck folder"
-    if not path.is_file():
-        return None, f"image '{name}' not found in {display_path(directory)}/; add the file or fix the name"
+    try:
+        if not _inside(path, directory):
+            return None, f"'{name}' points outside the deck folder; copy the file into the deck folder"
+        if not path.is_file():
+            return None, f"image '{name}' not found in {display_path(directory)}/; add the file or fix the name"
+    except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop
+        return None, f"'{name[:60]}' cannot be used as a file name; rename the image"
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return None, f"'{name}' is not a PNG or JPEG image; convert it to .png or .jpg"
-    return path, None
+    return path, _image_problem(path, name)
+
+
+MAX_IMAGE_PIXELS = 40_000_000  # 40 megapixels: far above any slide's need
+
+
+def _image_problem(path: Path, name: str) -> str | None:
+    """A picture that cannot be drawn: unreadable, truncated or absurdly large."""
+    from PIL import Image, ImageFile
+
+    # WeasyPrint switches this on for the whole process when imported; a check must not
+    truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with Image.open(path) as im:
+            if im.format not in ("PNG", "JPEG"):
+                return f"'{name}' is a {im.format} image, not PNG or JPEG; convert it"
+            if im.width * im.height > MAX_IMAGE_PIXELS:
+                return (f"'{name}' is {im.width} × {im.height} pixels, more than {MAX_IMAGE_PIXELS // 10**6} "
+                        "megapixels; resize it (2000 pixels wide is plenty for a slide)")
+            im.load()  # decodes everything: a truncated file fails here
+    except Exception as exc:  # Pillow raises many kinds for broken files
+        return f"'{name}' is not a readable image ({type(exc).__name__}); export it again as PNG or JPEG"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+    return None
 
 
 def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, int]], directory: Path,
@@ -378,6 +421,12 @@ def _yaml_problem(exc: YAMLError, where: str, text: str = "") -> Problem:
         if any(" #" in line or "[#" in line for line in nearby):
             what += " (a '#' after a space starts a YAML comment: put values with hashtags in quotes)"
         return Problem(f"YAML syntax error: {context}{what}", Location(where, mark.line + 1, mark.column + 1))
+    position = getattr(exc, "position", None)
+    if isinstance(position, int) and text:
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        return Problem(f"the file holds a character YAML does not allow (U+{ord(text[position]):04X}); "
+                       "remove it", Location(where, line, col))
     return Problem(f"YAML syntax error: {exc}", Location(where))
 
 
@@ -395,6 +444,8 @@ def read_yaml(file: Path, error: type[DeckgenError] = DeckError,
         root = _yaml().load(text)
     except YAMLError as exc:
         raise error([_yaml_problem(exc, where, text)]) from None
+    except RecursionError:
+        raise error("the file nests too deeply; flatten the lists and mappings", Location(where, 1, 1)) from None
     except ValueError as exc:  # e.g. an impossible date such as 2010-02-30
         raise error(f"a value cannot be read: {exc}; check the dates (YYYY-MM-DD) and quote other values",
                     Location(where)) from None
@@ -414,6 +465,12 @@ def read_yaml(file: Path, error: type[DeckgenError] = DeckError,
                     "write the content out or split it", Location(where, 1, 1)) from None
     except RecursionError:
         raise error("the file nests too deeply (recursive anchors?)", Location(where, 1, 1)) from None
+    except _Control as exc:
+        p = exc.path
+        while p and p not in positions:
+            p = p[:-1]
+        raise error("the text holds a control character (U+0000-U+001F) that documents cannot contain; "
+                    "remove it", Location(where, *positions.get(p, (1, 1)))) from None
     return data, positions
 
 

@@ -55,6 +55,8 @@ _md = MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape", "newl
 # keep backslash escapes as separate tokens, so "\\#tag" stays a literal "#tag"
 _md.core.ruler.disable("text_join")
 _md.validateLink = lambda url: url.lower().startswith(SAFE_SCHEMES)  # type: ignore[method-assign]
+# show addresses exactly as typed: no percent-decoding (%3C -> <), no punycode look-alikes
+_md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
 
 # Order matters: addresses first, so "#!" inside a URL or "@" in an e-mail address
 # is not taken for a hashtag or handle.

@@ -1,0 +1,1334 @@
+"""Hostile and broken inputs: each gives a clear error or is shown literally, never worse.
+
+Deck files and translations come from many hands (docs/security.md).  Every input below
+must end in one of two ways:
+
+* **error**: exit code 1, ``Error: <file>:<line>: … what to do``, no traceback, nothing written;
+* **literal**: the text appears as typed in the PPTX (read back with python-pptx) and in the
+  PDF (read back with pypdf); markup-looking text is never interpreted as HTML, CSS, Jinja or XML.
+
+And never a crash (a traceback), a hang (bounded with :func:`deadline`), a network request
+(a loopback HTTP server that the inputs point at records every connection; a guard on
+``socket`` records any other) or a file read outside the project (an audit hook records
+every ``open``).  Where deckgen does not behave yet, the test says how it should and is
+marked ``xfail(strict=True)`` with the cause: fixing the cause makes it pass (and the mark
+must then go).  Binary fixtures (images, SVGs) are generated here, never committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import textwrap
+import time
+import traceback
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Self
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+from click.testing import Result
+from conftest import EXAMPLE_DIR, run_cli, run_cli_ok
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from pptx import Presentation
+from pypdf import PdfReader
+from ruamel.yaml import YAML
+
+import deckgen.workers
+from deckgen.errors import DeckgenError
+from deckgen.i18n import CatalogTranslator, check_catalog, read_catalog
+from deckgen.layouts import PACKAGE_LAYOUTS
+from deckgen.load import MAX_DECK_BYTES, MAX_NODES, LoadedDeck, load_deck
+from deckgen.markup import SAFE_SCHEMES, Run, markup_signature, parse
+from deckgen.model import SLIDE_KINDS
+
+# --- watching what a build does ------------------------------------------------------------------
+
+_OPENED: list[str] | None = None  # paths opened while a test that asked for `opened` runs
+
+
+def _audit(event: str, args: tuple) -> None:
+    """Record every file opened for reading (``open`` audit event: builtins, io, os.open, Pillow, pathlib)."""
+    if _OPENED is None or event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    try:
+        path, mode, flags = (tuple(args) + (None, None))[:3]
+        writes = (any(c in mode for c in "wax+") if isinstance(mode, str)
+                  else isinstance(flags, int) and flags & os.O_ACCMODE != os.O_RDONLY)
+        if not writes:
+            _OPENED.append(os.path.abspath(os.fsdecode(path)))
+    except Exception:  # noqa: BLE001, S110 - an audit hook must never raise
+        pass
+
+
+sys.addaudithook(_audit)  # cannot be removed; does nothing unless a test uses `opened`
+
+
+@pytest.fixture
+def opened() -> Iterator[Callable[[Path], list[str]]]:
+    """``opened(target)``: the recorded opens that reach *target* (through symlinks too)."""
+    global _OPENED
+    _OPENED = []
+    recorded = _OPENED
+
+    def reaching(target: Path) -> list[str]:
+        target = target.resolve()
+        return [p for p in recorded if Path(p).resolve() == target]
+
+    yield reaching
+    _OPENED = None
+
+
+@pytest.fixture(autouse=True)
+def no_network(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test of this file: no socket connects anywhere and no host name is looked up.
+
+    Connections are recorded in a file (forked PDF workers inherit the patch and append to
+    it) and then let through, so the loopback server still sees what deckgen would send.
+    """
+    log = tmp_path_factory.mktemp("net") / "attempts.log"
+    real_connect, real_connect_ex, real_getaddrinfo = (socket.socket.connect, socket.socket.connect_ex,
+                                                       socket.getaddrinfo)
+
+    def record(what: str) -> None:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"pid {os.getpid()}: {what}\n")
+
+    def connect(self: socket.socket, address):  # type: ignore[no-untyped-def]
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            record(f"connect {address!r}")
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address):  # type: ignore[no-untyped-def]
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            record(f"connect_ex {address!r}")
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        record(f"getaddrinfo {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield
+    attempts = log.read_text(encoding="utf-8") if log.exists() else ""
+    assert attempts == "", f"network used during the test:\n{attempts}"
+
+
+@pytest.fixture
+def inproc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render PDFs in this process (no worker pool): the audit hook and monkeypatches see all of it."""
+    monkeypatch.setattr(deckgen.workers, "start", lambda jobs: None)
+
+
+class Hung(Exception):
+    """Raised by :func:`deadline` (not an OSError, so no ``except OSError`` in deckgen swallows it)."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float, what: str) -> Iterator[None]:
+    """Interrupt the block (even a blocking system call) after *seconds*: a hang becomes a failure."""
+    def alarm(signum, frame):  # type: ignore[no-untyped-def]
+        raise Hung(f"{what} did not finish within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --- the loopback server --------------------------------------------------------------------------
+
+_SERVER = r"""
+import http.server, sys
+log = open(sys.argv[1], "a", buffering=1, encoding="utf-8")
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def setup(self):
+        log.write(f"connection from {self.client_address}\n")
+        super().setup()
+
+    def do_GET(self):
+        log.write(f"{self.command} {self.path}\n")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"* { color: red }")
+
+    do_HEAD = do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+@dataclass
+class Loopback:
+    """An HTTP server on 127.0.0.1 (its own process) that logs every connection and request."""
+
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def lines(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
+    log = tmp_path_factory.mktemp("loopback") / "requests.log"
+    log.touch()
+    proc = subprocess.Popen([sys.executable, "-c", _SERVER, str(log)], stdout=subprocess.PIPE, text=True)
+    try:
+        srv = Loopback(int(proc.stdout.readline()), log)  # type: ignore[union-attr]
+        # the server does record: one request by hand, before any test's network guard
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as sock:
+            sock.sendall(b"GET /self-test HTTP/1.0\r\n\r\n")
+            sock.recv(100)
+        for _ in range(100):
+            if "GET /self-test" in srv.lines():
+                break
+            time.sleep(0.05)
+        assert "GET /self-test" in srv.lines(), srv.lines()
+        yield srv
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def loopback(server: Loopback) -> Iterator[Loopback]:
+    """The loopback server; the test fails if it receives anything during the test."""
+    before = len(server.lines())
+    yield server
+    time.sleep(0.05)  # let a late request reach the log
+    assert server.lines()[before:] == [], "deckgen made network requests"
+
+
+# --- decks, catalogs and outputs ------------------------------------------------------------------
+
+
+def q(text: str) -> str:
+    """*text* as a YAML 1.2 double-quoted scalar (JSON strings are YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def deck_yaml(slides: str, title: str = "Hostile inputs", extra: str = "") -> str:
+    """A deck file with the required fields, *extra* top-level YAML and the *slides* YAML block."""
+    return f"id: t\ntitle: {q(title)}\nauthor: A\ndate: 2010-08-06\n{extra}slides:\n{textwrap.dedent(slides)}"
+
+
+def write(project: Path, text: str | bytes, name: str = "t") -> Path:
+    """Write ``decks/<name>/deck.yaml``; return the deck folder (relative to the project)."""
+    folder = Path("decks") / name
+    (project / folder).mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    (project / folder / "deck.yaml").write_bytes(data)
+    return folder
+
+
+def table(cases: list) -> list:
+    """The cases of a table as pytest parameters, each with its name (the first value) as test id."""
+    return [c if hasattr(c, "marks") else pytest.param(*c, id=c[0]) for c in cases]
+
+
+def line_of(text: str, snippet: str, nth: int = 0) -> int:
+    """The 1-based line of the *nth* line of *text* containing *snippet*."""
+    return [i for i, line in enumerate(text.splitlines(), 1) if snippet in line][nth]
+
+
+def crash_of(result: Result) -> str | None:
+    """The traceback of an exception other than a clean exit, if the command raised one."""
+    exc = result.exception
+    if exc is None or isinstance(exc, SystemExit):
+        return None
+    return "".join(traceback.format_exception(exc, limit=-12))  # the end of a deep recursion is enough
+
+
+def assert_error(result: Result, pattern: str | None = None) -> None:
+    """A clean failure: exit 1, ``Error:`` lines matching *pattern*, no traceback."""
+    crash = crash_of(result)
+    assert crash is None, crash
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "Error:" in result.stderr, result.output
+    if pattern is not None:
+        assert re.search(pattern, result.stderr), f"{pattern!r} not in:\n{result.stderr}"
+
+
+def assert_ok(result: Result) -> None:
+    crash = crash_of(result)
+    assert crash is None, crash
+    assert result.exit_code == 0, result.output
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: PDF line wrapping may break a long string anywhere."""
+    return re.sub(r"\s+", "", text)
+
+
+def pptx_text(path: Path) -> str:
+    """Every text of the PPTX: shapes and speaker notes."""
+    parts = []
+    for slide in Presentation(str(path)).slides:
+        parts += [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        if slide.has_notes_slide:
+            parts.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(parts)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def pptx_links(path: Path) -> list[str]:
+    return [rel.target_ref for slide in Presentation(str(path)).slides
+            for rel in slide.part.rels.values() if rel.is_external]
+
+
+def pdf_links(path: Path) -> list[str]:
+    out = []
+    for page in PdfReader(path).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                out.append(str(action["/URI"]))
+    return out
+
+
+def outputs(project: Path, locale: str = "en", out: str = "out", deck_id: str = "t") -> tuple[Path, Path]:
+    folder = project / out / deck_id / locale
+    return folder / f"{deck_id}-{locale}.pptx", folder / f"{deck_id}-{locale}.pdf"
+
+
+def translate(project: Path, deck: Path, locale: str, strings: dict[str, str]) -> Path:
+    """Start the *locale* catalog with ``deckgen i18n init`` and translate the msgids of *strings*."""
+    run_cli_ok("i18n", "init", deck, locale)
+    po = project / deck / "locales" / locale / "LC_MESSAGES" / "deck.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    for msg in catalog:
+        if msg.id in strings:
+            msg.string = strings[msg.id]
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=0)
+    return po
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below *folder* (hidden ones included) and its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def png(size: tuple[int, int] = (320, 200), noisy: bool = False) -> bytes:
+    image = Image.effect_noise(size, 60).convert("RGB") if noisy else Image.new("RGB", size, (200, 40, 40))
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def jpeg(size: tuple[int, int] = (320, 200)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (40, 40, 200)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@lru_cache(maxsize=1)
+def gigapixel_png(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A valid ~100 KiB black-and-white PNG that decodes to 900 million pixels."""
+    row = b"\0" * (1 + (width + 7) // 8)  # filter byte + 1 bit per pixel
+    packer = zlib.compressobj(9)
+    block = row * 1000
+    data = b"".join(packer.compress(block) for _ in range(height // 1000)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+
+
+@pytest.fixture
+def outside(tmp_path: Path, project: Path) -> Path:
+    """A folder beside the project (not in it) with files a build must never read."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text("SECRET-3f9a-outside-the-project\n", encoding="utf-8")
+    (folder / "secret.png").write_bytes(png())
+    (folder / "outside.png").write_bytes(png())
+    return folder
+
+
+# ==================================================================================================
+# 1. Deck text and translations: HTML, CSS, script, Jinja and XML are shown as typed
+# ==================================================================================================
+
+LITERALS = [
+    ("script", "<script>alert(1)</script>"),
+    ("img-tag", "<img src=http://127.0.0.1:9/x.png onerror=alert(1)>"),
+    ("close-style", "</style><style>*{color:red}</style>"),
+    ("jinja", "{{ 7*7 }} {% raw %} {# c #}"),
+    ("xml-specials", "&amp; < > \" ' &lt; ]]> <![CDATA[x]]>"),
+    ("file-link", "[x](file:///etc/passwd)"),
+    ("data-link", "[x](data:text/html,<script>alert(1)</script>)"),
+    ("javascript-link", "[x](javascript:alert(1))"),
+    ("javascript-autolink", "<javascript:alert(1)>"),
+]
+SOURCE = ("Deck title", "Slide title", "Item text", "Speaker notes")
+
+
+def literal_deck(deck_title: str, title: str, item: str, notes: str) -> str:
+    return deck_yaml(f"""\
+        - id: s
+          kind: bullets
+          title: {q(title)}
+          notes: {q(notes)}
+          items:
+            - {q(item)}
+        """, title=deck_title)
+
+
+@pytest.mark.parametrize("source", ["deck", "translation"])
+@pytest.mark.parametrize("name, text", table(LITERALS))
+def test_markup_looking_text_is_shown_literally(project: Path, inproc: None, source: str, name: str,
+                                                text: str) -> None:
+    if source == "deck":
+        deck = write(project, literal_deck(text, text, text, text))
+        locale = "en"
+    else:
+        deck = write(project, literal_deck(*SOURCE))
+        translate(project, deck, "fr", dict.fromkeys(SOURCE, text))
+        locale = "fr"
+    result = run_cli("build", deck, "--locale", locale, "--out", "out")
+    assert_ok(result)
+    pptx, pdf = outputs(project, locale)
+    shown = squash(text)
+    assert squash(pptx_text(pptx)).count(shown) >= 3, pptx_text(pptx)  # title, item, notes
+    assert shown in squash(pdf_text(pdf)), pdf_text(pdf)
+    assert Presentation(str(pptx)).core_properties.title == text
+    assert PdfReader(pdf).metadata.title == text
+    for href in pptx_links(pptx) + pdf_links(pdf):
+        assert href.lower().startswith(SAFE_SCHEMES), href
+    assert "49" not in pdf_text(pdf)  # {{ 7*7 }} is never evaluated
+
+
+@pytest.mark.parametrize("typed", [
+    "http://example.org/%3Cscript%3Ealert(1)%3C/script%3E",
+    "http://xn--pple-43d.com/login",  # shown as "аpple.com" with a Cyrillic а
+    "<http://example.org/%3Cb%3E>",
+])
+def test_addresses_are_shown_as_typed(typed: str) -> None:
+    shown = "".join(r.text for r in parse(typed))
+    assert shown == typed.strip("<>")
+
+
+# --- control characters: invalid in XML (PPTX) ----------------------------------------------------
+
+CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"]
+
+
+def _assert_rejected_or_dropped(result: Result, project: Path, locale: str, file_pattern: str) -> None:
+    """Either an error naming the file and line, or a build where the character is gone."""
+    crash = crash_of(result)
+    assert crash is None, crash
+    if result.exit_code == 1:
+        assert_error(result, file_pattern)
+        return
+    assert_ok(result)
+    pptx, pdf = outputs(project, locale)
+    for text in (pptx_text(pptx), pdf_text(pdf)):
+        assert "ab" in squash(text)
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text)
+
+
+@pytest.mark.parametrize("char", CONTROL, ids=[f"U+{ord(c):04X}" for c in CONTROL])
+def test_control_character_escaped_in_deck_text(project: Path, inproc: None, char: str) -> None:
+    text = deck_yaml(f"""\
+        - id: s
+          kind: bullets
+          title: Control
+          items:
+            - {q("a" + char + "b")}
+        """)
+    deck = write(project, text)
+    line = line_of(text, "- " + q("a" + char + "b"))
+    result = run_cli("build", deck, "--out", "out")
+    _assert_rejected_or_dropped(result, project, "en", rf"decks/t/deck\.yaml:{line}\b")
+
+
+def test_raw_control_character_in_deck_file_is_an_error_with_its_line(project: Path) -> None:
+    text = deck_yaml("""\
+        - id: s
+          kind: section
+          title: "a\x01b"
+        """)
+    result = run_cli("build", write(project, text), "--format", "pptx", "--out", "out")
+    assert_error(result, rf"decks/t/deck\.yaml:{line_of(text, 'title:', 1)}\b.*(character|U\+0001|#x0001)")
+
+
+def test_control_character_in_translation(project: Path, inproc: None) -> None:
+    deck = write(project, literal_deck(*SOURCE))
+    po = translate(project, deck, "fr", {"Item text": "a\x01b"})
+    line = line_of(po.read_text(encoding="utf-8"), 'msgid "Item text"')
+    result = run_cli("build", deck, "--locale", "fr", "--out", "out")
+    _assert_rejected_or_dropped(result, project, "fr", rf"deck\.po:({line - 1}|{line}|{line + 1})\b")
+
+
+# ==================================================================================================
+# 2. Images: only local PNG/JPEG files inside the deck folder, never followed out of it
+# ==================================================================================================
+
+FILE_REFS = [
+    ("http", "{server}/x.png", "not an address or absolute path"),
+    ("https", "https://example.org/x.png", "not an address or absolute path"),
+    ("file-url", "file:///etc/hostname", "not an address or absolute path"),
+    ("data-url", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
+     "not an address or absolute path"),
+    ("absolute", "/etc/hostname", "not an address or absolute path"),
+    ("absolute-outside", "{outside}/secret.png", "not an address or absolute path"),
+    ("dotdot", "../../outside.png", "outside the deck folder"),
+    ("dotdot-late", "sub/../../../outside.png", "outside the deck folder"),
+    ("dotdot-far", "../" * 30 + "etc/hostname", "outside the deck folder"),
+    ("windows-drive", "C:\\pictures\\x.png", "not an address or absolute path"),
+    ("unc-share", "\\\\server\\share\\x.png", "not an address or absolute path"),
+    pytest.param("name-too-long", "a" * 300 + ".png", "file name|too long|not found", id="name-too-long"),
+]
+
+
+@pytest.mark.parametrize("field", ["image", "photo"])
+@pytest.mark.parametrize("name, ref, what", table(FILE_REFS))
+def test_image_reference_outside_the_deck_is_an_error_naming_slide_and_line(
+        project: Path, outside: Path, loopback: Loopback, opened, field: str, name: str, ref: str,
+        what: str) -> None:
+    ref = ref.format(server=loopback.url, outside=outside)
+    (project / "outside.png").write_bytes(png())  # what ../../outside.png reaches: it exists
+    if field == "image":
+        slides = f"""\
+            - id: pic
+              kind: image
+              file: {q(ref)}
+              alt: A picture
+            """
+    else:
+        slides = f"""\
+            - id: pic
+              kind: people
+              title: People
+              people:
+                - name: Ann
+                  photo: {q(ref)}
+            """
+    text = deck_yaml(slides)
+    line = line_of(text, "file:" if field == "image" else "photo:")
+    with deadline(20, "the build"):
+        result = run_cli("build", write(project, text), "--out", "out")
+    assert_error(result, rf"decks/t/deck\.yaml:{line}:\d+: slide pic: .*({what})")
+    assert not (project / "out").exists()
+    for target in (project / "outside.png", outside / "secret.png", Path("/etc/hostname")):
+        assert not opened(target), f"{target} was read"
+
+
+def _symlink_cases(project: Path, deck: Path, outside: Path) -> dict[str, str]:
+    """Symlinks in the deck folder that lead out of it; returns {case: name used in the deck}."""
+    d = project / deck
+    (d / "to-etc.png").symlink_to("/etc/hostname")
+    (d / "to-outside.png").symlink_to(outside / "secret.png")
+    (d / "to-project.png").symlink_to(project / "assets" / "brands" / "hcsmeu" / "logo.png")
+    (d / "sub").symlink_to(outside, target_is_directory=True)
+    (d / "loop.png").symlink_to(d / "loop.png")
+    return {"to-etc": "to-etc.png", "to-outside": "to-outside.png", "to-project": "to-project.png",
+            "folder-link": "sub/secret.png", "self-loop": "loop.png"}
+
+
+@pytest.mark.parametrize("case", ["to-etc", "to-outside", "to-project", "folder-link", pytest.param(
+    "self-loop")])
+def test_symlink_out_of_the_deck_folder_is_an_error_and_not_followed(
+        project: Path, outside: Path, inproc: None, opened, case: str) -> None:
+    deck = write(project, "")  # replaced below
+    name = _symlink_cases(project, deck, outside)[case]
+    text = deck_yaml(f"""\
+        - id: pic
+          kind: image
+          file: {q(name)}
+          alt: A picture
+        """)
+    write(project, text)
+    with deadline(20, "the build"):
+        result = run_cli("build", deck, "--out", "out")
+    assert_error(result, rf"decks/t/deck\.yaml:{line_of(text, 'file:')}:\d+: slide pic: .*"
+                         r"(outside the deck folder|not found)")
+    for target in (outside / "secret.png", Path("/etc/hostname")):
+        assert not opened(target), f"{target} was read through the symlink"
+
+
+_FINGERPRINT = ("incremental._digest_tree (the fingerprint of the build manifest, via _files and _deck) "
+                "reads every file under the deck folder with Path.read_bytes(), following symlinks, even "
+                "files the deck never names")
+
+
+def test_a_symlink_the_deck_does_not_use_is_never_read(project: Path, outside: Path, inproc: None,
+                                                        opened) -> None:
+    deck = write(project, literal_deck(*SOURCE))
+    (project / deck / "notes.txt").symlink_to(outside / "secret.txt")
+    with deadline(20, "the build"):
+        result = run_cli("build", deck, "--format", "pptx", "--out", "out")
+    assert crash_of(result) is None, crash_of(result)
+    assert not opened(outside / "secret.txt")
+
+
+def test_a_fifo_in_the_deck_folder_does_not_hang_the_build(project: Path, outside: Path, inproc: None) -> None:
+    deck = write(project, literal_deck(*SOURCE))
+    os.mkfifo(outside / "pipe")
+    (project / deck / "pipe.png").symlink_to(outside / "pipe")
+    with deadline(3, "a build with a FIFO in the deck folder"):
+        result = run_cli("build", deck, "--format", "pptx", "--out", "out")
+    assert crash_of(result) is None, crash_of(result)
+
+
+# --- image content: bombs, truncated and mislabelled files ---------------------------------------
+
+_NO_IMAGE_CHECK = ("nothing reads the image data before rendering: compose._image only opens the "
+                   "header with Pillow (Image.open), python-pptx embeds the bytes as they are and "
+                   "WeasyPrint passes PNG data through to the PDF")
+_UNCAUGHT_PIL = ("compose._image calls PIL.Image.open without catching its errors: {exc} is a "
+                 "traceback, not an error naming the slide and the file")
+_IMAGE_FIX = (". Fix: check every deck image once in load.deck_file (or a check in load._reference_"
+              "problems): Image.open + verify() + load() in try/except (OSError, SyntaxError, "
+              "Image.DecompressionBombError, ValueError), plus a pixel limit, reported as "
+              "'image pic.png: …' at the file: line")
+
+IMAGE_CONTENTS = [
+    pytest.param("gigapixel", lambda: gigapixel_png(), "error", id="gigapixel"),
+    pytest.param("truncated", lambda: png(noisy=True)[: len(png(noisy=True)) // 2], "error",
+                 id="truncated"),
+    pytest.param("header-only", lambda: png(noisy=True)[:60], "error",
+        id="header-only"),
+    pytest.param("jpeg-named-png", lambda: jpeg(), "works-or-error", id="jpeg-named-png"),
+    pytest.param("text-named-png", lambda: b"this is not a picture\n", "error",
+        id="text-named-png"),
+    pytest.param("empty", lambda: b"", "error", id="empty"),
+]
+
+
+@pytest.mark.parametrize("name, make, expected", table(IMAGE_CONTENTS))
+def test_broken_or_huge_image_gives_a_clear_error(project: Path, inproc: None, name: str,
+                                                  make: Callable[[], bytes], expected: str) -> None:
+    text = deck_yaml("""\
+        - id: pic
+          kind: image
+          file: pic.png
+          alt: A picture
+        """)
+    deck = write(project, text)
+    (project / deck / "pic.png").write_bytes(make())
+    started = time.perf_counter()
+    with deadline(30, "the build"):
+        result = run_cli("build", deck, "--out", "out")
+    assert time.perf_counter() - started < 20
+    crash = crash_of(result)
+    assert crash is None, crash
+    if expected == "works-or-error" and result.exit_code == 0:
+        pptx, pdf = outputs(project)
+        assert any(shape.shape_type == 13 for slide in Presentation(str(pptx)).slides for shape in slide.shapes)
+        assert PdfReader(pdf).pages[0].images, "the picture is missing from the PDF"
+        return
+    assert_error(result, rf"decks/t/deck\.yaml:{line_of(text, 'file:')}:\d+: slide pic: .*pic\.png")
+    assert not (project / "out").exists()
+
+
+# --- brand logos as SVG: external entities and entity expansion ----------------------------------
+
+
+def _evil_brand(project: Path, svg: str) -> None:
+    """A throwaway brand extending hcsmeu whose logo.svg is *svg* (and logo.png a valid picture)."""
+    folder = project / "assets" / "brands" / "evil"
+    folder.mkdir()
+    shutil.copy(project / "assets" / "brands" / "hcsmeu" / "logo.png", folder / "logo.png")
+    (folder / "logo.svg").write_text(svg, encoding="utf-8")
+    (folder / "brand.yaml").write_text("extends: hcsmeu\nname: Evil\nlogo: {png: logo.png, svg: logo.svg}\n",
+                                       encoding="utf-8")
+
+
+def _xxe_svg(secret: Path) -> str:
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+            '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+            '<text x="0" y="30">&x;</text></svg>\n')
+
+
+def _billion_laughs_svg() -> str:
+    entities = ['<!ENTITY l0 "lol">'] + [f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)]
+    return ('<?xml version="1.0"?>\n<!DOCTYPE svg [\n' + "\n".join(entities) + "\n]>\n"
+            '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+            '<text x="0" y="30">&l9;</text></svg>\n')
+
+
+def _external_reference_svg(url: str, secret: Path) -> str:
+    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="200" height="60"><style>@import url("{url}/svg-import.css");</style>'
+            f'<image href="{url}/svg-image.png" width="10" height="10"/>'
+            f'<image xlink:href="file://{secret}" width="10" height="10"/>'
+            f'<use href="{url}/sprite.svg#x"/><text x="0" y="30">logo</text></svg>\n')
+
+
+@pytest.mark.parametrize("kind", ["external-entity", "billion-laughs", "external-references"])
+def test_hostile_brand_svg_is_an_error_or_harmless(project: Path, outside: Path, inproc: None, opened,
+                                                  loopback: Loopback, kind: str) -> None:
+    secret = outside / "secret.txt"
+    svg = {"external-entity": lambda: _xxe_svg(secret), "billion-laughs": _billion_laughs_svg,
+           "external-references": lambda: _external_reference_svg(loopback.url, secret)}[kind]()
+    _evil_brand(project, svg)
+    deck = write(project, deck_yaml("""\
+        - kind: title
+          title: Hello
+        - kind: section
+          title: Part one
+        """))
+    started = time.perf_counter()
+    with deadline(30, "the build"):
+        result = run_cli("build", deck, "--brand", "evil", "--format", "pdf", "--out", "out")
+    assert time.perf_counter() - started < 15
+    crash = crash_of(result)
+    assert crash is None, crash
+    if result.exit_code == 1:
+        assert_error(result, r"logo\.svg")
+    else:
+        assert_ok(result)
+        pdf = project / "out" / "t" / "evil" / "en" / "t-evil-en.pdf"
+        assert "SECRET" not in pdf_text(pdf) and b"SECRET" not in pdf.read_bytes()
+        assert "lollollol" not in pdf_text(pdf)
+    assert not opened(secret)
+
+
+# ==================================================================================================
+# 3. Malformed and oversized YAML
+# ==================================================================================================
+
+
+def _alias_bomb(levels: int = 9, width: int = 9) -> str:
+    """Nested lists of aliases: 9 levels of 9 make 9**9 (387 million) values if expanded."""
+    lines = ["anchors:", f"  - &l0 [{', '.join(['lol'] * width)}]"]
+    lines += [f"  - &l{i} [{', '.join([f'*l{i - 1}'] * width)}]" for i in range(1, levels)]
+    return deck_yaml(f"""\
+        - id: s
+          kind: bullets
+          title: Bomb
+          items: *l{levels - 1}
+        """, extra="\n".join(lines) + "\n")
+
+
+YAML_CASES = [
+    ("tab-indent", lambda: deck_yaml("- id: s\n  kind: bullets\n  title: X\n  items:\n\t- tabbed\n"),
+     r"decks/t/deck\.yaml:10:\d+: YAML syntax error.*replace the tab"),
+    ("duplicate-key", lambda: deck_yaml("- id: s\n  kind: section\n  title: A\n  title: B\n"),
+     r"decks/t/deck\.yaml:9:\d+: .*once per mapping"),
+    ("duplicate-top-key", lambda: deck_yaml("- kind: section\n  title: A\n", extra="title: again\n"),
+     r"decks/t/deck\.yaml:5:\d+: .*once per mapping"),
+    pytest.param("alias-bomb", _alias_bomb, rf"decks/t/deck\.yaml:1:1: .*more than {MAX_NODES} values",
+                 id="alias-bomb"),
+    ("too-big", lambda: deck_yaml("- kind: section\n  title: A\n") + "# padding\n" * (MAX_DECK_BYTES // 10 + 100_000),
+     r"decks/t/deck\.yaml: file is larger than 5 MiB; split it"),
+    pytest.param("deeply-nested", lambda: deck_yaml("- kind: section\n  title: A\n", extra="x: " + "[" * 500
+                                                    + "]" * 500 + "\n"),
+                 r"decks/t/deck\.yaml.*(deep|nest)", id="deeply-nested"),
+    ("not-utf8", lambda: deck_yaml("- kind: section\n  title: A\n").encode() + b"# \xff\xfe\n",
+     r"decks/t/deck\.yaml: not UTF-8 text \(byte \d+\); save the file as UTF-8"),
+    ("python-tag-scalar", lambda: deck_yaml("- kind: section\n  title: !!python/name:os.system x\n"),
+     r"decks/t/deck\.yaml:7:\d+: "),
+    pytest.param("python-tag", lambda: deck_yaml('- kind: section\n  title: !!python/object/apply:os.system ["echo pwned"]\n'),
+                 r"decks/t/deck\.yaml:7:\d+: ",
+                 id="python-tag"),
+    ("not-a-mapping", lambda: "- just\n- a list\n", r"decks/t/deck\.yaml:1:1: the file must be a YAML mapping"),
+    ("hashtag-comment", lambda: deck_yaml("- kind: section\n  title: Hello #hcsmeu\n"),
+     r"decks/t/deck\.yaml:7:\d+: .*'#hcsmeu' is read as a YAML comment"),
+]
+
+
+@pytest.mark.parametrize("name, make, pattern", table(YAML_CASES))
+def test_malformed_yaml_is_a_clear_error_in_bounded_time(project: Path, name: str,
+                                                         make: Callable[[], str | bytes], pattern: str) -> None:
+    deck = write(project, make())
+    started = time.perf_counter()
+    with deadline(5, "loading the deck"):
+        result = run_cli("build", deck, "--format", "pptx", "--out", "out")
+    assert_error(result, pattern)
+    assert time.perf_counter() - started < 5
+    assert not (project / "out").exists()
+
+
+def test_a_one_megabyte_line_loads_in_bounded_time(project: Path) -> None:
+    text = deck_yaml(f"""\
+        - id: s
+          kind: bullets
+          title: Long
+          items:
+            - {"word " * 200_000}
+        """)
+    assert len(text) > 1_000_000
+    deck = write(project, text)
+    with deadline(20, "loading a deck with a 1 MB line"):
+        loaded = load_deck(deck)
+    assert len(loaded.deck.slides[0].items[0].text) > 999_000
+
+
+@pytest.mark.slow
+def test_a_one_megabyte_line_builds_or_fails_clearly_in_bounded_time(project: Path, inproc: None) -> None:
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: bullets
+          title: Long
+          items:
+            - {"word " * 200_000}
+        """))
+    with deadline(120, "building a deck with a 1 MB line"):
+        result = run_cli("build", deck, "--out", "out")
+    crash = crash_of(result)
+    assert crash is None, crash
+    if result.exit_code == 1:
+        assert_error(result, r"deck\.yaml|too long")
+    else:
+        assert "too long for its box" in result.stderr
+
+
+# ==================================================================================================
+# 4. Malformed PO files
+# ==================================================================================================
+
+PO_DECK = deck_yaml("""\
+    - id: s
+      kind: bullets
+      title: Hello
+      items:
+        - "%(count)s people"
+    - id: f
+      kind: figures
+      title: Figures
+      figures:
+        - value: 3
+          label: {one: tweetup, other: tweetups}
+    """)
+
+PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: fr\\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\\n"
+
+msgctxt "s.title"
+msgid "Hello"
+msgstr "Bonjour"
+
+msgctxt "s.items.text"
+msgid "%(count)s people"
+msgstr "%(count)s personnes"
+
+msgctxt "f.figures.label"
+msgid "tweetup"
+msgid_plural "tweetups"
+msgstr[0] "rencontre"
+msgstr[1] "rencontres"
+"""
+HEADER_LINES, HELLO_LINES, PEOPLE_LINES, PLURAL_LINES = "[1-5]", "(7|8|9)", "(11|12|13)", "(15|16|17|18|19)"
+_PLURAL_NO_LINE = ("i18n.read_catalog reports an invalid Plural-Forms header with Location(file) and no "
+                   "line. Fix: pass the line of the 'Plural-Forms:' header (found in the text) to the Location")
+
+PO_CASES = [
+    pytest.param("bad-plural-expression", ("plural=(n > 1);", "plural=n >>> 1;"), HEADER_LINES + r"\b.*Plural-Forms", id="bad-plural-expression"),
+    pytest.param("plural-divides-by-zero", ("plural=(n > 1);", "plural=(n % 0);"), HEADER_LINES + r"\b.*Plural-Forms", id="plural-divides-by-zero"),
+    pytest.param("plural-out-of-range", ("plural=(n > 1);", "plural=(n - 5);"), HEADER_LINES + r"\b.*Plural-Forms",
+                 id="plural-out-of-range"),
+    pytest.param("absurd-nplurals", ("nplurals=2;", "nplurals=1000000;"), HEADER_LINES + r"\b.*Plural-Forms",
+                 id="absurd-nplurals"),
+    ("broken-escape", ('msgstr "Bonjour"', r'msgstr "x\q"'), HELLO_LINES + r"\b.*broken PO syntax"),
+    ("unterminated-string", ('msgstr "Bonjour"', 'msgstr "Bonjour'), HELLO_LINES + r"\b.*broken PO syntax"),
+    ("string-on-two-lines", ('msgstr "Bonjour"', 'msgstr "Bon\njour"'), HELLO_LINES + r"\b.*broken PO syntax"),
+    ("renamed-placeholder", ('"%(count)s personnes"', '"%(nombre)s personnes"'),
+     PEOPLE_LINES + r"\b.*placeholders .* differ from the source \(expected: %\(count\)s\)"),
+    ("dropped-placeholder", ('"%(count)s personnes"', '"des personnes"'), PEOPLE_LINES + r"\b.*placeholders"),
+    ("added-placeholder", ('msgstr "Bonjour"', 'msgstr "Bonjour %(secret)s"'), HELLO_LINES + r"\b.*placeholders"),
+    ("added-link", ('msgstr "Bonjour"', 'msgstr "Bonjour [ici](https://evil.example/)"'),
+     HELLO_LINES + r"\b.*different inline markup"),
+    pytest.param("too-many-plural-forms", ('msgstr[1] "rencontres"', 'msgstr[1] "rencontres"\nmsgstr[2] "x"'),
+                 PLURAL_LINES + r"\b",
+                 id="too-many-plural-forms"),
+]
+
+
+@pytest.mark.parametrize("name, change, pattern", table(PO_CASES))
+def test_malformed_catalog_is_an_error_naming_file_and_line(project: Path, name: str, change: tuple[str, str],
+                                                            pattern: str) -> None:
+    deck = write(project, PO_DECK)
+    po = project / deck / "locales" / "fr" / "LC_MESSAGES" / "deck.po"
+    po.parent.mkdir(parents=True)
+    old, new = change
+    assert old in PO
+    po.write_text(PO.replace(old, new, 1), encoding="utf-8")
+    with deadline(10, "reading the catalog"):
+        result = run_cli("build", deck, "--locale", "fr", "--format", "pptx", "--out", "out")
+    assert_error(result, r"decks/t/locales/fr/LC_MESSAGES/deck\.po:" + pattern)
+    assert not (project / "out").exists()
+
+
+def test_catalog_that_is_not_utf8_is_an_error_naming_it(project: Path) -> None:
+    deck = write(project, PO_DECK)
+    po = project / deck / "locales" / "fr" / "LC_MESSAGES" / "deck.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(PO.replace("Bonjour", "Bonjour \xe9").encode("latin-1"))
+    result = run_cli("build", deck, "--locale", "fr", "--format", "pptx", "--out", "out")
+    assert_error(result, r"decks/t/locales/fr/LC_MESSAGES/deck\.po: not UTF-8 text")
+
+
+# ==================================================================================================
+# 5. Outputs: nothing partial, the previous good output survives
+# ==================================================================================================
+
+
+def _two_versions(project: Path) -> tuple[Path, Path]:
+    """Two deck folders with the same deck id (so the same outputs) and different text."""
+    first = write(project, literal_deck("Deck", "First version", "Item", "Notes"), name="v1")
+    second = write(project, literal_deck("Deck", "Second version", "Item", "Notes"), name="v2")
+    return first, second
+
+
+def test_output_folder_under_a_file_is_an_error_and_writes_nothing(project: Path, inproc: None) -> None:
+    first, second = _two_versions(project)
+    assert_ok(run_cli("build", first, "--out", "out"))
+    before = snapshot(project / "out")
+    (project / "out" / "file.txt").write_text("a file, not a folder\n")
+    before["file.txt"] = (project / "out" / "file.txt").read_bytes()
+    result = run_cli("build", second, "--out", "out/file.txt/sub")
+    assert_error(result, r"cannot write to out/file\.txt/sub\S*: Not a directory; choose another folder with --out")
+    assert snapshot(project / "out") == before
+
+
+class _FullDisk:
+    """A file object that writes half of what it is given, then fails as a full disk does."""
+
+    def __init__(self, fh: io.BufferedWriter) -> None:
+        self._fh = fh
+
+    def write(self, data: bytes) -> int:
+        self._fh.write(data[: len(data) // 2])
+        self._fh.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._fh, name)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+
+def test_disk_full_mid_write_leaves_the_previous_outputs(project: Path, inproc: None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = _two_versions(project)
+    assert_ok(run_cli("build", first, "--out", "out"))
+    before = snapshot(project / "out")
+    assert {"t/en/t-en.pptx", "t/en/t-en.pdf"} <= set(before)
+    real_fdopen = os.fdopen
+    staged = []
+
+    def fdopen(fd: int, *args, **kwargs):  # type: ignore[no-untyped-def]
+        fh = real_fdopen(fd, *args, **kwargs)
+        if sys._getframe(1).f_globals.get("__name__") != "deckgen.build":
+            return fh
+        staged.append(fd)
+        return fh if len(staged) == 1 else _FullDisk(fh)  # the first output is staged, the second fills the disk
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    result = run_cli("build", second, "--out", "out")
+    monkeypatch.undo()
+    assert len(staged) >= 2
+    assert_error(result, r"could not write out/t/en/t-en\.\w+: No space left on device; "
+                         r"the previous file, if any, is unchanged")
+    assert not [p for p in (project / "out").rglob("*") if p.name.endswith(".tmp")]
+    assert snapshot(project / "out") == before
+
+
+def test_a_failed_rename_leaves_no_temporary_file_and_no_half_updated_outputs(project: Path, inproc: None) -> None:
+    first, second = _two_versions(project)
+    assert_ok(run_cli("build", first, "--format", "pptx", "--out", "out"))
+    (project / "out" / "t" / "en" / "t-en.pdf").mkdir()  # where the PDF should go, a folder is in the way
+    before = snapshot(project / "out")
+    result = run_cli("build", second, "--out", "out")
+    assert_error(result, r"t-en\.pdf")
+    assert not [p for p in (project / "out").rglob("*") if p.name.endswith(".tmp")]
+    assert snapshot(project / "out") == before
+
+
+# ==================================================================================================
+# 6. No network, ever: a loopback server the inputs point at receives nothing
+# ==================================================================================================
+
+
+def _loopback_deck(url: str) -> str:
+    return deck_yaml(f"""\
+        - id: s
+          kind: bullets
+          title: Links
+          items:
+            - {q(f"[site]({url}/link) <{url}/autolink> {url}/bare")}
+            - {q(f"<img src={url}/img.png> <link rel=stylesheet href={url}/x.css>")}
+            - {q(f"[home]({url}/translated-link)")}
+        """, extra=f"""\
+events:
+  - id: meet
+    title: Meet
+    dates: [2010-09-01]
+    link: {url}/event
+""")
+
+
+def test_build_with_pdf_workers_requests_nothing(project: Path, loopback: Loopback) -> None:
+    """The real command (PDF worker processes): links in the deck and in a translation are only links."""
+    deck = write(project, _loopback_deck(loopback.url))
+    translate(project, deck, "fr", {f"[home]({loopback.url}/translated-link)":
+                                    f"[accueil]({loopback.url}/fr-link) <img src={loopback.url}/fr.png>"})
+    result = run_cli("build", deck, "--out", "out")
+    assert_ok(result)
+    for locale in ("en", "fr"):
+        pptx, pdf = outputs(project, locale)
+        assert f"{loopback.url}/link" in pptx_links(pptx)
+        assert f"{loopback.url}/link" in pdf_links(pdf)
+
+
+def _insert_before(marker: str, addition: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert marker in text
+        return text.replace(marker, addition + marker, 1)
+    return edit
+
+
+LAYOUT_VECTORS: dict[str, tuple[str, Callable[[str, Path], Callable[[str], str]]]] = {
+    "img": ("slide.html.j2", lambda u, s: _insert_before("</section>", f'<img src="{u}/y.png" alt="">')),
+    "css-import": ("deck.css.j2", lambda u, s: lambda t: f'@import url("{u}/z.css");\n' + t),
+    "css-background": ("deck.css.j2", lambda u, s: lambda t: t + f'\nhtml {{ background-image: url("{u}/bg.png") }}\n'),
+    "font-face": ("deck.css.j2", lambda u, s: lambda t: t + '\n@font-face { font-family: "Remote"; '
+                  f'src: url("{u}/font.woff") }}\nbody {{ font-family: "Remote", sans-serif }}\n'),
+    "stylesheet-link": ("deck.html.j2", lambda u, s: _insert_before("<style>", f'<link rel="stylesheet" href="{u}/s.css">\n')),
+    "object": ("slide.html.j2", lambda u, s: _insert_before("</section>", f'<object data="{u}/o.svg" type="image/svg+xml"></object>')),
+    "embed": ("slide.html.j2", lambda u, s: _insert_before("</section>", f'<embed src="{u}/e.svg" type="image/svg+xml">')),
+    "inline-svg-image": ("slide.html.j2", lambda u, s: _insert_before(
+        "</section>", f'<svg width="10" height="10"><image href="{u}/i.png" width="10" height="10"/></svg>')),
+    "userinfo-host": ("slide.html.j2", lambda u, s: _insert_before(
+        "</section>", f'<img src="https://deck.invalid@{u.removeprefix("http://")}/u.png" alt="">')),
+    "file-url": ("slide.html.j2", lambda u, s: _insert_before("</section>", f'<img src="file://{s}" alt="">')),
+    "dotdot-in-sandbox": ("slide.html.j2", lambda u, s: _insert_before(
+        "</section>", f'<img src="https://project.invalid/{"%2e%2e/" * 20}{str(s).lstrip("/")}" alt="">')),
+}
+
+
+@pytest.mark.parametrize("vector", list(LAYOUT_VECTORS))
+def test_project_layout_asking_for_the_network_or_outside_files_gets_nothing(
+        project: Path, outside: Path, inproc: None, opened, loopback: Loopback, vector: str) -> None:
+    """Layouts are trusted, but even they cannot make the PDF renderer fetch: a clear error or nothing."""
+    name, make = LAYOUT_VECTORS[vector]
+    secret = outside / "secret.png"
+    template = (PACKAGE_LAYOUTS / name).read_text(encoding="utf-8")
+    (project / "layouts" / name).write_text(make(loopback.url, secret)(template), encoding="utf-8")
+    deck = write(project, literal_deck(*SOURCE))
+    with deadline(30, "the build"):
+        result = run_cli("build", deck, "--format", "pdf", "--out", "out")
+    crash = crash_of(result)
+    assert crash is None, crash
+    if result.exit_code:
+        assert_error(result, r"(may not read|blocked|not a project file|WeasyPrint reported)")
+    assert not opened(secret)
+
+
+def test_a_template_in_the_deck_folder_cannot_run_code_or_read_outside_files(
+        project: Path, outside: Path, inproc: None, opened, loopback: Loopback) -> None:
+    secret = outside / "secret.txt"
+    deck = write(project, literal_deck(*SOURCE))
+    (project / deck / "layouts").mkdir()
+    steal = f'cycler.__init__.__globals__.__builtins__.__import__("pathlib").Path({q(str(secret))}).read_text()'
+    (project / deck / "layouts" / "slide.html.j2").write_text(
+        f'<section class="slide"><p>{{{{ {steal} }}}}</p></section>\n', encoding="utf-8")
+    result = run_cli("build", deck, "--format", "pdf", "--out", "out")
+    assert crash_of(result) is None, crash_of(result)
+    assert not opened(secret), "a deck's template read a file outside the project"
+    if result.exit_code == 0:
+        assert "SECRET" not in pdf_text(outputs(project)[1])
+    else:
+        assert_error(result, r"layout|not allowed|unsafe")
+
+
+def test_image_slide_pointing_at_the_server_is_an_error_without_a_request(project: Path, loopback: Loopback) -> None:
+    text = deck_yaml(f"""\
+        - id: pic
+          kind: image
+          file: {q(loopback.url + "/photo.png")}
+          alt: A picture
+        """)
+    result = run_cli("build", write(project, text), "--out", "out")
+    assert_error(result, rf"decks/t/deck\.yaml:{line_of(text, 'file:')}:\d+: slide pic: .*not an address")
+
+
+def test_announce_example_deck_requests_nothing(project: Path, loopback: Loopback) -> None:
+    result = run_cli("announce", EXAMPLE_DIR, "--locale", "en", "--next", "2010-08-01", "--out", "out")
+    assert_ok(result)
+    assert list((project / "out").rglob("*-flyer.pdf"))
+
+
+def test_announce_with_links_to_the_server_and_a_hostile_flyer_layout_requests_nothing(
+        project: Path, loopback: Loopback) -> None:
+    deck = write(project, _loopback_deck(loopback.url))
+    flyer = (PACKAGE_LAYOUTS / "announce" / "flyer.css.j2").read_text(encoding="utf-8")
+    (project / "layouts" / "announce").mkdir()
+    (project / "layouts" / "announce" / "flyer.css.j2").write_text(
+        f'@import url("{loopback.url}/flyer.css");\n' + flyer, encoding="utf-8")
+    result = run_cli("announce", deck, "--locale", "en", "--next", "2010-08-01", "--out", "out")
+    assert crash_of(result) is None, crash_of(result)
+    if result.exit_code:
+        assert_error(result, r"(may not read|blocked|WeasyPrint reported)")
+    (project / "layouts" / "announce" / "flyer.css.j2").unlink()
+    assert_ok(run_cli("announce", deck, "--locale", "en", "--next", "2010-08-01", "--out", "out2"))
+    posts = "".join(p.read_text(encoding="utf-8") for p in (project / "out2").rglob("*.txt"))
+    assert f"{loopback.url}/event" in posts  # the link is written out, never fetched
+
+
+INJECTED = "Meet\nBcc: victim@example.org\nATTENDEE:mailto:victim@example.org"
+INJECTED_PLACE = "Paris\r\nBcc: victim2@example.org"
+
+
+def test_line_breaks_in_announced_text_cannot_inject_headers_or_calendar_properties(project: Path) -> None:
+    deck = write(project, deck_yaml("""\
+        - kind: schedule
+          title: When
+          events: [meet]
+        """, extra=f"""\
+events:
+  - id: meet
+    title: {q(INJECTED)}
+    description: {q("<script>alert(1)</script>")}
+    dates: [2010-09-01]
+    place: {q(INJECTED_PLACE)}
+"""))
+    assert_ok(run_cli("announce", deck, "--locale", "en", "--next", "2010-08-01", "--out", "out"))
+    eml, = (project / "out").rglob("*.eml")
+    headers = eml.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert not re.search(r"(?im)^(bcc|attendee)", headers), headers
+    ics, = (project / "out").rglob("*.ics")
+    assert not re.search(r"(?im)^(bcc|attendee)", ics.read_text(encoding="utf-8"))
+
+
+def test_line_break_in_the_author_is_flattened_or_an_error(project: Path) -> None:
+    text = deck_yaml("""\
+        - kind: schedule
+          title: When
+          events: [meet]
+        """, extra="events:\n  - id: meet\n    title: Meet\n    dates: [2010-09-01]\n").replace(
+        "author: A\n", "author: " + q("A\r\nBcc: victim@example.org") + "\n")
+    result = run_cli("announce", write(project, text), "--locale", "en", "--next", "2010-08-01", "--out", "out")
+    crash = crash_of(result)
+    assert crash is None, crash
+    if result.exit_code:
+        assert_error(result, r"decks/t/deck\.yaml:3\b")
+    else:
+        eml, = (project / "out").rglob("*.eml")
+        assert not re.search(r"(?im)^bcc", eml.read_text(encoding="utf-8").split("\n\n", 1)[0])
+
+
+# ==================================================================================================
+# 7. Properties: arbitrary input gives a result or a deckgen error, never another exception
+# ==================================================================================================
+
+PROPERTIES = settings(max_examples=100, deadline=None, derandomize=True, database=None,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+TEXT = st.text(st.characters(exclude_categories=["Cs"]))  # no lone surrogates: files are UTF-8
+
+MARKUP_BITS = ["<script>", "<script", "</script>", "SCRIPT", "script", "<", ">", "&lt;", "&#60;", "&#x3c;", "*",
+               "**", "_", "\\", "[", "]", "(", ")", "](", "`", "#", "@", "^", "~", "\n", "  \n", " ", "a", "é",
+               "http://", "https://", "www.", "mailto:", "javascript:", "file:///", "data:", "x.org", "/",
+               ":", "!", "<img src=", "{{", "}}", "%(n)s", "{n}", "\x00", "\u202e", "\r"]
+markup_text = st.one_of(TEXT, st.lists(st.sampled_from(MARKUP_BITS), max_size=30).map("".join))
+
+
+@PROPERTIES
+@given(markup_text)
+@example("<**script**>alert(1)")
+@example("&lt;script&gt; &#60;script")
+@example("[x](javascript:alert(1)) <javascript:alert(1)> [y](data:text/html,x) [z](file:///etc/passwd)")
+def test_markup_never_raises_never_decodes_and_only_links_safe_schemes(text: str) -> None:
+    runs = parse(text)
+    assert isinstance(runs, tuple) and all(isinstance(r, Run) for r in runs)
+    for r in runs:
+        assert r.href is None or r.href.lower().startswith(SAFE_SCHEMES), r
+    # markup only removes characters: no entity, escape or tag is turned into another character
+    # (the text of addresses is pinned by test_addresses_are_shown_as_typed)
+    shown = "".join(r.text for r in runs if r.kind != "url")
+    have = Counter(c for c in shown if not c.isspace() and c != "\ufffd")
+    typed = Counter(text)
+    assert not have - typed, have - typed
+    if "<script" in shown.lower():
+        assert "<" in text and "script" in text.lower()
+    markup_signature(text)
+
+
+YAML_BITS = ["id: t\n", "title: T\n", "author: A\n", "date: 2010-08-06\n", "slides:\n", "  - kind: bullets\n",
+             "  - kind: image\n    file: x.png\n    alt: a\n", "    title: X\n", "    items: [a, b]\n",
+             "    items:\n      - a\n", "&a ", "*a", "<<: *a\n", "!!python/object/apply:os.system [ls]", "!!binary ",
+             "!!set ", "!x ", "? ", ": ", "- ", "  ", "\t", "#tag", " #c", "'", '"', "{", "}", "[", "]", ",",
+             "|\n", ">-\n", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\n", "2010-02-30", "13:00",
+             "0x1F", ".nan", "~", "null", "yes", "1e400", "\ufeff", "\x85", "\u2028", "\\x00"]
+yaml_text = st.one_of(TEXT, st.lists(st.one_of(st.sampled_from(YAML_BITS), TEXT.map(lambda s: s[:8])),
+                                     max_size=40).map("".join))
+
+FIELD_NAMES = sorted({"id", "title", "author", "date", "language", "brand", "events", "slides", "kind", "items",
+                      "text", "file", "alt", "people", "name", "photo", "figures", "value", "label", "one",
+                      "other", "dates", "recurrence", "start", "end", "links", "url", "channels",
+                      "handles", "paragraphs", "notes", "hashtag", "country", "show", "keywords"})
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXT.map(lambda s: s[:20]), st.dates(),
+                    st.sampled_from(["", "#tag", "http://x.org", "13:00", "2010-08-06", "x.png", "../x.png",
+                                     "/etc/hostname", "pic\0.png", "GB", "@h", *SLIDE_KINDS]))
+keys = st.one_of(st.sampled_from(FIELD_NAMES), TEXT.map(lambda s: s[:8]))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
+                      max_leaves=25)
+slide = st.dictionaries(st.sampled_from(FIELD_NAMES), values, max_size=6).flatmap(
+    lambda d: st.sampled_from([*SLIDE_KINDS, "nope"]).map(lambda kind: {"kind": kind, **d}))
+deck_data = st.fixed_dictionaries(
+    {"id": st.sampled_from(["t", "T", "", "a b"]), "title": scalars, "author": scalars, "date": scalars},
+    optional={"slides": st.lists(slide, max_size=4) | values, "events": values, "language": scalars,
+              "brand": scalars, "extra": values})
+
+
+def _dump(data: object) -> str:
+    buf = io.StringIO()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+def _load_property(folder: Path, data: bytes) -> None:
+    (folder / "deck.yaml").write_bytes(data)
+    try:
+        loaded = load_deck(folder)
+    except DeckgenError as exc:
+        assert exc.problems and all(str(p) for p in exc.problems)
+        return
+    assert isinstance(loaded, LoadedDeck)
+
+
+@pytest.fixture
+def deck_folder(project: Path) -> Path:
+    folder = project / "decks" / "prop"
+    folder.mkdir(parents=True)
+    (folder / "x.png").write_bytes(png((8, 8)))
+    return folder
+
+
+@PROPERTIES
+@given(text=yaml_text)
+def test_loader_on_arbitrary_text_returns_a_deck_or_a_deckgen_error(deck_folder: Path, text: str) -> None:
+    _load_property(deck_folder, text.encode("utf-8"))
+
+
+@PROPERTIES
+@given(data=st.binary(max_size=200))
+def test_loader_on_arbitrary_bytes_returns_a_deck_or_a_deckgen_error(deck_folder: Path, data: bytes) -> None:
+    _load_property(deck_folder, data)
+
+
+@PROPERTIES
+@given(data=deck_data)
+def test_loader_on_arbitrary_deck_structures_returns_a_deck_or_a_deckgen_error(deck_folder: Path,
+                                                                               data: dict) -> None:
+    _load_property(deck_folder, _dump(data).encode("utf-8"))
+
+
+PO_BITS = ['msgid ""\n', 'msgstr ""\n', 'msgctxt "s.title"\n', 'msgid "Hello"\n', 'msgstr "Bonjour"\n',
+           'msgid_plural "Hellos"\n', 'msgstr[0] "a"\n', 'msgstr[1] "b"\n', 'msgstr[9] "c"\n', '"continued"\n',
+           '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', '"Plural-Forms: nplurals=3; plural=n;\\n"\n',
+           '"Plural-Forms: nplurals=x; plural=;\\n"\n', '"Content-Type: text/plain; charset=latin-1\\n"\n',
+           '"Language: zz_ZZ\\n"\n', '#, fuzzy\n', '#, python-format\n', '#| msgid "old"\n', '#~ msgid "gone"\n',
+           '#~ msgstr "parti"\n', '#: deck.yaml:3\n', '# comment\n', '\n', '"', '\\', '\\n', '\\"', '%(n)s', '**']
+po_text = st.one_of(TEXT, st.lists(st.one_of(st.sampled_from(PO_BITS), TEXT.map(lambda s: s[:8])),
+                                   max_size=30).map("".join))
+
+
+def _catalog_property(po: Path) -> None:
+    try:
+        catalog = read_catalog(po, "fr")
+    except DeckgenError as exc:
+        assert exc.problems
+        return
+    problems = check_catalog(catalog, po)
+    assert all(str(p) for p in problems)
+    translator = CatalogTranslator(catalog, po, "fr")
+    for msg in catalog:
+        if not msg.id:
+            continue
+        ctx = msg.context or ""
+        if isinstance(msg.id, tuple):
+            for n in (0, 1, 2, 5):
+                assert isinstance(translator.npgettext(ctx, msg.id[0], msg.id[1], n), str)
+        else:
+            assert isinstance(translator.pgettext(ctx, msg.id), str)
+
+
+@pytest.fixture
+def po_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "deck.po"
+
+
+@PROPERTIES
+@given(text=po_text)
+def test_catalog_on_arbitrary_text_is_a_catalog_or_a_translation_error(po_file: Path, text: str) -> None:
+    po_file.write_text(text, encoding="utf-8")
+    _catalog_property(po_file)
+
+
+SOURCES = ["Hello", "%(count)s people", "**Bold** and *italic*", "see [the wiki](https://example.org/)",
+           "1^st^ anniversary", "#hcsmeu on Twitter", "<b>not html</b>", "{{ 7*7 }}"]
+
+
+@PROPERTIES
+@given(strings=st.lists(TEXT, min_size=len(SOURCES), max_size=len(SOURCES)),
+       plural=st.lists(TEXT, min_size=0, max_size=4),
+       header=st.sampled_from(["nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;",
+                               "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 ? 1 : 2);"]))
+def test_catalog_with_arbitrary_translations_is_checked_never_crashes(po_file: Path, strings: list[str],
+                                                                      plural: list[str], header: str) -> None:
+    catalog = Catalog(locale="fr")
+    catalog.mime_headers = [("Content-Type", "text/plain; charset=utf-8"), ("Plural-Forms", header)]
+    for i, (source, string) in enumerate(zip(SOURCES, strings)):
+        catalog.add(source, string, context=f"s{i}.title")
+    catalog.add(("tweetup", "tweetups"), tuple(plural) or ("",), context="f.figures.label")
+    with po_file.open("wb") as fh:
+        write_po(fh, catalog)
+    _catalog_property(po_file)

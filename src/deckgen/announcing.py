@@ -26,13 +26,12 @@ from .announce import (
     flyer_html,
     posts,
 )
-from .brand import Brand, load_brand
-from .build import output_path, project_root, write_all
+from .brand import Brand
+from .build import BuildOptions, Builder, output_path, project_root, write_all
 from .errors import DeckgenError, Location, Problem, RenderError, display_path
 from .i18n import (
     CatalogTranslator,
     SourceTranslator,
-    catalog_locales,
     fallback_warnings,
     load_translator,
     localise,
@@ -139,27 +138,20 @@ class Announcer:
     options: AnnounceOptions
     progress: Callable[[str], None] = lambda message: None
     pdf: PdfRenderer = field(default_factory=PdfRenderer)
-    _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
+    _decks: Builder | None = None  # resolves brands and locales exactly as the build does
+
+    def _resolver(self) -> Builder:
+        if self._decks is None:
+            o = self.options
+            self._decks = Builder(BuildOptions(out=o.out, locales=o.locales, brand=o.brand, fuzzy=o.fuzzy))
+        return self._decks
 
     def brand(self, loaded: LoadedDeck, project: Path) -> Brand:
-        brand_id = self.options.brand or loaded.deck.brand
-        if (project, brand_id) not in self._brands:
-            referrer = None if self.options.brand else loaded.location(("brand",))
-            self._brands[(project, brand_id)] = load_brand(brand_id, project, referrer)
-        return self._brands[(project, brand_id)]
+        return self._resolver().brand(loaded, project)
 
     def locales(self, loaded: LoadedDeck) -> list[str]:
         """The source language and every locale with a catalog, filtered by ``--locale`` (as the build)."""
-        available = [loaded.deck.language] + [c for c in catalog_locales(loaded.directory)
-                                               if c != loaded.deck.language]
-        wanted = self.options.locales
-        missing = [loc for loc in wanted if loc not in available]
-        if missing:
-            raise DeckgenError(
-                f"deck '{loaded.deck.id}' has no catalog for {', '.join(missing)} (available: "
-                f"{', '.join(available)}); start one with 'deckgen i18n init {display_path(loaded.directory)} "
-                f"{missing[0]}'", loaded.location(("language",)))
-        return [loc for loc in available if not wanted or loc in wanted]
+        return self._resolver().locales(loaded, self.brand(loaded, project_root(loaded.directory)))
 
     def _one(self, loaded: LoadedDeck, project: Path, locale: str, since: dt.date
              ) -> tuple[list[tuple[str, bytes]], list[Problem]]:

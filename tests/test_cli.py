@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ALL_KINDS, EXAMPLE_DIR, EXAMPLE_LOCALE, EXAMPLE_OUT, PDF_NAME, PPTX_NAME, run_cli, run_cli_ok
+from conftest import (ALL_KINDS, EXAMPLE_DIR, EXAMPLE_LOCALE, EXAMPLE_OUT, PDF_NAME, PPTX_NAME, REPO, run_cli,
+                      run_cli_ok)
 from pptx import Presentation
 
 BROKEN_FIELD = "    itmes: [oops]\n"  # an unknown field, added to the 'identity' slide
@@ -241,3 +242,9 @@ def test_python_m_deckgen_help(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Usage: deckgen [OPTIONS] COMMAND [ARGS]...")
     assert proc.stderr == ""
+
+
+def test_committed_schema_is_current():
+    """decks/deck.schema.json (named by deck.yaml's yaml-language-server line) matches `deckgen schema`."""
+    result = run_cli_ok("schema")
+    assert result.output == (REPO / "decks" / "deck.schema.json").read_text(encoding="utf-8")

@@ -12,9 +12,8 @@ import io
 from pathlib import Path
 
 from pptx import Presentation
-from pptx.util import Emu
 
-from deckgen.render_pptx import normalize_zip
+from deckgen.render_pptx import normalize_zip, widescreen
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "assets" / "brands" / "ch" / "template.pptx"
@@ -28,17 +27,8 @@ FRENCH_NAMES = {
 
 
 def main() -> None:
-    prs = Presentation()
-    fx = 12192000 / prs.slide_width
-    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
+    prs = widescreen(Presentation(), FRENCH_NAMES)
     master = prs.slide_master
-    for layout in list(master.slide_layouts):
-        if layout.name not in FRENCH_NAMES:
-            master.slide_layouts.remove(layout)
-    for part in [master, *master.slide_layouts]:
-        for ph in part.placeholders:
-            if ph._element.xfrm is not None:  # only placeholders with their own geometry
-                ph.left, ph.width = Emu(round(ph.left * fx)), Emu(round(ph.width * fx))
     for layout in master.slide_layouts:
         layout.name = FRENCH_NAMES[layout.name]
     # a sample slide, as real templates have; deckgen drops it

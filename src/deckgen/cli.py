@@ -54,6 +54,21 @@ def _human(size: int) -> str:
     return str(size)
 
 
+def _reporters(quiet: bool):
+    """The progress and one-line-per-file callbacks of ``build`` and ``announce``."""
+    from .errors import display_path
+
+    def progress(message: str) -> None:
+        if not quiet and sys.stderr.isatty():
+            click.echo(f"  {message}…", err=True)
+
+    def written(output) -> None:
+        if not quiet:
+            click.echo(f"wrote {display_path(output.path)} ({_human(output.size)})")
+
+    return progress, written
+
+
 def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
     from .build import find_decks, project_root
 
@@ -138,19 +153,11 @@ def _build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loc
            pool) -> None:
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
-    from .errors import display_path
 
     options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
                            brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy, force=force)
 
-    def progress(message: str) -> None:
-        if not quiet and sys.stderr.isatty():
-            click.echo(f"  {message}…", err=True)
-
-    def written(output) -> None:
-        if not quiet:
-            click.echo(f"wrote {display_path(output.path)} ({_human(output.size)})")
-
+    progress, written = _reporters(quiet)
     report = run_build(_deck_dirs(deck_dirs), options, progress, written, pool=pool)
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
@@ -330,19 +337,11 @@ def announce(deck_dirs: tuple[Path, ...], out: Path, locales: tuple[str, ...], b
              next_date, strict: bool, fuzzy: bool, quiet: bool) -> None:
     from .announcing import AnnounceOptions
     from .announcing import announce as run_announce
-    from .errors import display_path
 
     options = AnnounceOptions(out=out, locales=locales, brand=brand, strict=strict, fuzzy=fuzzy,
                               since=next_date.date() if next_date else None)
 
-    def progress(message: str) -> None:
-        if not quiet and sys.stderr.isatty():
-            click.echo(f"  {message}…", err=True)
-
-    def written(output) -> None:
-        if not quiet:
-            click.echo(f"wrote {display_path(output.path)} ({_human(output.size)})")
-
+    progress, written = _reporters(quiet)
     report = run_announce(_deck_dirs(deck_dirs), options, progress, written)
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)

@@ -136,21 +136,27 @@ def _theme_xml(blob: bytes, scene: DeckScene) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-@lru_cache(maxsize=8)
-def _template_bytes(theme_key: tuple) -> bytes:
-    """A 16:9 template with the brand's theme; cached per brand within a process."""
-    colors, fonts = dict(theme_key[0]), dict(theme_key[1])
-    prs = Presentation()
+def widescreen(prs, keep: Iterable[str]):
+    """Make python-pptx's 4:3 default presentation 16:9, keeping only the layouts named in *keep*."""
     fx = SLIDE_W / prs.slide_width
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     master = prs.slide_master
     for layout in list(master.slide_layouts):
-        if layout.name not in KEEP_LAYOUTS:
+        if layout.name not in keep:
             master.slide_layouts.remove(layout)
     for part in [master, *master.slide_layouts]:
         for ph in part.placeholders:
             if ph._element.xfrm is not None:  # only placeholders with their own geometry
                 ph.left, ph.width = Emu(round(ph.left * fx)), Emu(round(ph.width * fx))
+    return prs
+
+
+@lru_cache(maxsize=8)
+def _template_bytes(theme_key: tuple) -> bytes:
+    """A 16:9 template with the brand's theme; cached per brand within a process."""
+    colors, fonts = dict(theme_key[0]), dict(theme_key[1])
+    prs = widescreen(Presentation(), KEEP_LAYOUTS)
+    master = prs.slide_master
     master.background.fill.solid()
     master.background.fill.fore_color.rgb = _rgb(colors["background"])
     theme = master.part.part_related_by(RT.THEME)

@@ -8,9 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_SLIDES, EXAMPLE_TITLES, REPO
+from conftest import EXAMPLE, EXAMPLE_DIR, EXAMPLE_LOCALE, EXAMPLE_SLIDES, EXAMPLE_TITLES, PDF_NAME, REPO, run_cli_ok
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
+
+from deckgen import render_pdf
+from deckgen.render_pdf import parts
 
 BRAND_FAMILIES = {"Noto Sans", "Noto Sans Display"}
 
@@ -214,3 +217,52 @@ def test_no_absolute_path_of_the_build_machine(built):
     for path in {built.root, built.root.resolve(), REPO, Path.home()}:
         assert str(path).encode() not in contents, path
     assert b"file://" not in contents
+
+
+# --- long decks: rendered in parts, joined ---------------------------------------------------
+
+
+@pytest.mark.parametrize("count, size", [(0, 50), (1, 50), (15, 50), (50, 50), (51, 50), (1500, 50), (15, 4)])
+def test_parts_cover_every_slide_evenly(count, size):
+    ranges = parts(count, size)
+    assert ranges[0][0] == 0 and ranges[-1][1] == count
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))  # contiguous, in order
+    lengths = [end - start for start, end in ranges]
+    assert max(lengths) <= size and max(lengths) - min(lengths) <= 1
+    assert len(ranges) == max(1, -(-count // size))  # as few as possible
+
+
+@pytest.fixture(scope="module")
+def split(built, tmp_path_factory) -> dict[str, Path]:
+    """The example deck rendered in parts of 4 slides: in this process (-j 1) and by two workers."""
+    root = built.root
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(render_pdf, "PART_SLIDES", 4)
+        mp.chdir(root)
+        for jobs in ("1", "2"):
+            dest = tmp_path_factory.mktemp(f"split-{jobs}")
+            run_cli_ok("build", EXAMPLE_DIR, *EXAMPLE_LOCALE, "--format", "pdf", "--out", dest, "--jobs", jobs)
+            out[jobs] = dest / EXAMPLE / "en" / PDF_NAME
+    return out
+
+
+def test_a_deck_in_parts_reads_like_one_document(built, split, reader, page_texts):
+    assert split["1"].read_bytes() != built.pdf.read_bytes()  # it was split: each part has its own fonts
+    joined = PdfReader(split["1"])
+    assert len(joined.pages) == 15
+    texts = [normalise(p) for p in poppler("pdftotext", "-layout", "-enc", "UTF-8", split["1"], "-").split("\f")
+             if p.strip()]
+    assert texts == page_texts
+    assert [i.title for i in joined.outline] == EXAMPLE_TITLES
+    assert [joined.get_destination_page_number(i) for i in joined.outline] == list(range(15))
+    assert dict(joined.metadata) == dict(reader.metadata)
+    assert joined.trailer["/Root"]["/Lang"] == "en-US"
+    assert sorted(joined.named_destinations) == sorted(reader.named_destinations)
+    assert link_uris(joined) == link_uris(reader)
+    for font in [line.split() for line in poppler("pdffonts", split["1"]).splitlines()[2:]]:
+        assert family(font[0]) in BRAND_FAMILIES and font[-5] == "yes", font  # embedded brand fonts only
+
+
+def test_parts_give_the_same_bytes_whatever_the_number_of_workers(split):
+    assert split["1"].read_bytes() == split["2"].read_bytes()

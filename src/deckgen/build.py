@@ -31,7 +31,7 @@ from .i18n import (
 from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import LoadedDeck, load_decks
 from .paths import DECKS_DIR, catalog_path, find_decks, output_path, project_root  # noqa: F401 (re-exported)
-from .render_pdf import PdfInfo, PdfRenderer
+from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
 from .scene import DeckScene, TextFrame
@@ -293,12 +293,12 @@ class Builder:
         for fmt in self.options.formats:
             self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
             path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
-            if fmt == "pdf" and self.pool is not None:
-                job = PdfJob(scene, tuple(layout_path(loaded.directory, unit.project)),
-                             tuple(sandbox.roots.items()), loaded.directory, locale, loaded.deck.language,
-                             self.options.fuzzy)
+            if fmt == "pdf" and self.pool is not None:  # one job per part of the deck
+                jobs = [PdfJob(part_of(scene, start, end), tuple(layout_path(loaded.directory, unit.project)),
+                               tuple(sandbox.roots.items()), loaded.directory, locale, loaded.deck.language,
+                               self.options.fuzzy) for start, end in parts(len(scene.slides))]
                 out.pending.append((path, Output(loaded.deck.id, locale, fmt, path, 0),
-                                    self.pool.apply_async(render_job, (job,))))
+                                    [self.pool.apply_async(render_job, (job,)) for job in jobs]))
                 continue
             data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"
                     else self.pdf.render(scene, env, sandbox))
@@ -318,13 +318,13 @@ class Builder:
         for d in done:
             for path, output, pending in d.pending:
                 try:
-                    data, info = pending.get()
+                    rendered = [p.get() for p in pending]
                 except DeckgenError as exc:
                     problems.extend(exc.problems)
                     continue
+                data = join_pdfs([pdf for pdf, _ in rendered])
                 output = replace(output, size=len(data))
-                if info is not None:
-                    self.on_pdf(output, info)
+                self.on_pdf(output, PdfInfo.join([info for _, info in rendered]))
                 results.append((path, data, output))
         if problems:
             raise DeckgenError(problems)
@@ -348,7 +348,7 @@ class UnitResult:
     results: list[tuple[Path, bytes, Output]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    pending: list[tuple[Path, Output, Any]] = field(default_factory=list)  # PDFs rendering in workers
+    pending: list[tuple[Path, Output, list[Any]]] = field(default_factory=list)  # PDF parts rendering in workers
     unchanged: list[Output] = field(default_factory=list)
     inputs: dict[Path, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
 

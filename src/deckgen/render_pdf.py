@@ -7,8 +7,9 @@ nothing else on disk or on the network, and no absolute path ends up in the PDF.
 
 from __future__ import annotations
 
+import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, TemplateError
@@ -19,6 +20,56 @@ from .scene import DeckScene
 
 if TYPE_CHECKING:  # pragma: no cover
     from weasyprint.text.fonts import FontConfiguration
+
+#: Slides per WeasyPrint document. WeasyPrint keeps every laid-out page of a document
+#: until the PDF is written (about 0.7 MiB a slide), so a longer deck is rendered in
+#: parts of at most this many slides, which are then joined: memory stays flat however
+#: long the deck is. The split depends on the deck alone, never on the machine or
+#: ``--jobs``, so the same deck always gives the same bytes.
+PART_SLIDES = 50
+
+
+def parts(count: int, size: int | None = None) -> list[tuple[int, int]]:
+    """Split *count* slides into the fewest contiguous ``(start, end)`` ranges of at most *size*, evenly."""
+    size = size or PART_SLIDES
+    n = max(1, -(-count // size))
+    bounds = [i * count // n for i in range(n + 1)]
+    return [(bounds[i], bounds[i + 1]) for i in range(n)]
+
+
+def part_of(scene: DeckScene, start: int, end: int) -> DeckScene:
+    """The deck *scene* with only its slides ``start:end`` (the whole scene when that is all of it)."""
+    if (start, end) == (0, len(scene.slides)):
+        return scene
+    return replace(scene, slides=scene.slides[start:end])
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """One PDF of the pages of *pdfs* in order, with their outlines and links.
+
+    The document-level entries (metadata, ``/Lang``) come from the first part: every part
+    of a deck is rendered from the same ``<head>``. Each part keeps its own font subsets.
+    The result depends only on the parts' bytes.
+    """
+    if len(pdfs) == 1:
+        return pdfs[0]
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    readers = [PdfReader(io.BytesIO(data)) for data in pdfs]
+    writer = PdfWriter()
+    for reader in readers:
+        writer.append(reader, import_outline=True)
+    first = readers[0]
+    if first.metadata:
+        writer.add_metadata(dict(first.metadata))
+    lang = first.trailer["/Root"].get("/Lang")
+    if lang is not None:
+        writer._root_object[NameObject("/Lang")] = lang
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
 
 def render_html(scene: DeckScene, env: Environment) -> str:
     """The HTML of the whole deck."""
@@ -127,6 +178,11 @@ class PdfInfo:
     pages: tuple[tuple[float, float], ...]
     families: frozenset[str]
 
+    @classmethod
+    def join(cls, infos: list[PdfInfo]) -> PdfInfo:
+        """What the parts *infos* hold together."""
+        return cls(tuple(p for i in infos for p in i.pages), frozenset().union(*(i.families for i in infos)))
+
 
 @dataclass
 class PdfRenderer:
@@ -137,8 +193,14 @@ class PdfRenderer:
     last: PdfInfo | None = None  # what the last render produced
 
     def render(self, scene: DeckScene, env: Environment, sandbox: Sandbox) -> bytes:
-        """The PDF bytes of *scene* drawn through the layouts of *env*."""
-        return self.html_to_pdf(render_html(scene, env), sandbox)
+        """The PDF bytes of *scene* drawn through the layouts of *env*, part by part (:data:`PART_SLIDES`)."""
+        pdfs, infos = [], []
+        for start, end in parts(len(scene.slides)):
+            pdfs.append(self.html_to_pdf(render_html(part_of(scene, start, end), env), sandbox))
+            assert self.last is not None
+            infos.append(self.last)
+        self.last = PdfInfo.join(infos)
+        return join_pdfs(pdfs)
 
     def html_to_pdf(self, html: str, sandbox: Sandbox, max_pages: int | None = None) -> bytes:
         """PDF bytes of *html*, reading files only through *sandbox*; problems WeasyPrint logs are errors.

@@ -33,7 +33,7 @@ def default_jobs() -> int:
 
 @dataclass(frozen=True)
 class PdfJob:
-    """Everything a worker needs to render one deck in one locale."""
+    """Everything a worker needs to render one deck (or a part of it) in one locale."""
 
     scene: DeckScene
     search: tuple[Path, ...]  # layout search path
@@ -60,8 +60,8 @@ def _warm_up() -> None:
     _RENDERER = PdfRenderer()
 
 
-def render_job(job: PdfJob) -> tuple[bytes, PdfInfo | None]:
-    """Render one PDF in a worker (or in this process)."""
+def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
+    """Render one PDF (of a deck or of a part of one) in a worker (or in this process)."""
     global _RENDERER
     from .i18n import SourceTranslator, load_translator
     from .layouts import Sandbox, environment, install
@@ -75,6 +75,7 @@ def render_job(job: PdfJob) -> tuple[bytes, PdfInfo | None]:
                   else load_translator(job.deck_dir, job.locale, job.fuzzy))
     install(env, translator)
     data = _RENDERER.render(job.scene, env, sandbox)
+    assert _RENDERER.last is not None
     return data, _RENDERER.last
 
 

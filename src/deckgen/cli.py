@@ -123,7 +123,6 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
     finally:
         if pool is not None:
             pool.terminate()
-            pool.join()
 
 
 def _nothing_changed(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],

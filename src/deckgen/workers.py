@@ -2,18 +2,22 @@
 
 Rendering a PDF costs far more than the rest of a build, and importing WeasyPrint
 alone takes about as long as loading, composing and writing the PPTX of a deck.
-So ``deckgen build`` forks its PDF workers first, while the process is still small:
-they import WeasyPrint while the main process reads, validates and composes the
-decks and writes the PPTX files; then each worker renders the PDFs it is sent,
-reusing fonts and decoded images between the decks and locales it renders.
+So ``deckgen build`` starts its PDF workers first, in the background: while the
+main process reads, validates and composes the decks and writes the PPTX files,
+a fork server imports WeasyPrint once and warms it up with a small render, then
+forks the workers, which inherit all of it instead of each importing WeasyPrint
+again. Each worker renders the PDFs (or parts of PDFs) it is sent, reusing fonts
+and decoded images between them.
 
 This module imports only the standard library at import time.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,18 +50,50 @@ class PdfJob:
 
 _RENDERER: Any = None
 
+#: the module the fork server imports before forking the workers (it calls :func:`preload`)
+PRELOAD_MODULE = "deckgen._pdf_preload"
 
-def _warm_up() -> None:
-    """Import what rendering needs, in the worker, while the main process works."""
-    global _RENDERER
-    from .render_pdf import PdfRenderer, import_weasyprint
+_WARM_UP_HTML = ('<html lang="en"><body><p style="font-size: 20pt">Warm <b>up</b> <i>1<sup>er</sup></i> '
+                 '<a href="https://deck.invalid/">link</a></p></body></html>')
+
+
+def preload() -> None:
+    """Import WeasyPrint and run one small render, in the fork server, before any worker is forked.
+
+    The render pays WeasyPrint's first-use costs (its C declarations, Pango's font map, the
+    PDF writer) once, for every worker. Nothing it does is kept but warmed-up code.
+    """
+    from .render_pdf import _Html, import_weasyprint
 
     import_weasyprint()
     import weasyprint.pdf  # noqa: F401  (the PDF writer and its font subsetting)
 
     from . import i18n, layouts  # noqa: F401
 
-    _RENDERER = PdfRenderer()
+    logger = logging.getLogger("weasyprint")
+    old_disabled, logger.disabled = logger.disabled, True
+    try:
+        _Html.slides()(string=_WARM_UP_HTML, url_fetcher=_refuse).write_pdf()
+    except Exception:  # noqa: BLE001 - a warm-up only: the real render reports real problems
+        pass
+    finally:
+        logger.disabled = old_disabled
+
+
+def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
+    raise ValueError(f"the warm-up render reads nothing ({url})")
+
+
+def _warm_up() -> None:
+    """Get a worker ready to render (in the worker)."""
+    global _RENDERER
+    try:
+        preload()  # already done by the fork server: then this costs nothing
+        from .render_pdf import PdfRenderer
+
+        _RENDERER = PdfRenderer()
+    except Exception:  # noqa: BLE001 - rendering will raise it again, where it is reported
+        pass
 
 
 def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
@@ -79,15 +115,90 @@ def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
     return data, _RENDERER.last
 
 
-def start(jobs: int) -> Any | None:
-    """A pool of *jobs* PDF workers warming up, or None to render in this process.
+class Workers:
+    """A pool of PDF workers starting in the background.
 
-    Even one worker pays: it imports WeasyPrint while this process reads and composes.
+    Starting the pool waits for the fork server to import WeasyPrint, so it happens in a
+    thread while the main process reads and composes the decks; jobs sent before the pool
+    is up wait in a list and are handed over as soon as it is.
+    """
+
+    def __init__(self, context: Any, jobs: int) -> None:
+        self._pool: Any = None
+        self._error: BaseException | None = None
+        self._closed = False
+        self._waiting: list[_Waiting] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._start, args=(context, jobs), daemon=True,
+                                        name="deckgen-pdf-workers")
+        self._thread.start()
+
+    def _start(self, context: Any, jobs: int) -> None:
+        try:
+            pool = context.Pool(jobs, initializer=_warm_up)
+        except BaseException as exc:  # reported to whoever waits for a result
+            self._error = exc
+            return
+        with self._lock:
+            self._pool = pool
+            if self._closed:  # the build ended (or failed) before the pool was up
+                pool.terminate()
+                return
+            for job in self._waiting:
+                job.result = pool.apply_async(job.func, job.args)
+            self._waiting.clear()
+
+    def apply_async(self, func: Any, args: tuple[Any, ...]) -> Any:
+        """Send ``func(*args)`` to a worker; the returned object's ``get()`` gives its result."""
+        with self._lock:
+            if self._pool is not None:
+                return self._pool.apply_async(func, args)
+            job = _Waiting(self, func, args)
+            self._waiting.append(job)
+            return job
+
+    def terminate(self) -> None:
+        """Stop the workers now, without waiting for a pool still starting (it stops itself once up)."""
+        with self._lock:
+            self._closed = True
+            pool = self._pool
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+@dataclass
+class _Waiting:
+    """A job sent before the pool was up."""
+
+    owner: Workers
+    func: Any
+    args: tuple[Any, ...]
+    result: Any = None
+
+    def get(self) -> Any:
+        self.owner._thread.join()
+        if self.result is None:
+            raise RuntimeError(f"the PDF worker processes could not start: {self.owner._error}")
+        return self.result.get()
+
+
+def start(jobs: int) -> Workers | None:
+    """A pool of *jobs* PDF workers starting in the background, or None to render in this process.
+
+    Even one worker pays: it gets WeasyPrint ready while this process reads and composes.
     """
     if jobs < 1:
         return None
-    try:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        from multiprocessing import forkserver
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([PRELOAD_MODULE])
+        forkserver.ensure_running()  # now, from the main thread: the server starts importing at once
+    elif "fork" in methods:  # pragma: no cover - no fork server on this platform
         context = multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - no fork (Windows)
+    else:  # pragma: no cover - Windows
         return None
-    return context.Pool(jobs, initializer=_warm_up)
+    return Workers(context, jobs)

@@ -154,6 +154,51 @@ class _Fetcher:
         return cls._cls(sandbox)
 
 
+#: The user-agent stylesheet of slide PDFs: the browser defaults a slide layout may rely on.
+#: WeasyPrint's own (HTML5) sheet is written for documents and forms; matching its hundreds
+#: of rules, many of them on attributes, against every element took about a tenth of the
+#: render time. Every selector here is a plain element name. Flyers keep WeasyPrint's sheet.
+SLIDES_UA_CSS = r"""
+head, script, style, template, title, meta, link, base { display: none }
+html, body, address, article, aside, blockquote, div, dl, dt, dd, figure, figcaption, footer, header,
+h1, h2, h3, h4, h5, h6, hr, main, nav, ol, ul, p, pre, section { display: block }
+li { display: list-item }
+table { display: table; border-collapse: separate; box-sizing: border-box }
+thead { display: table-header-group } tbody { display: table-row-group }
+tfoot { display: table-footer-group } tr { display: table-row } td, th { display: table-cell }
+b, strong, th { font-weight: bold }
+i, em, cite, dfn, var { font-style: italic }
+sup { vertical-align: super; font-size: smaller }
+sub { vertical-align: sub; font-size: smaller }
+pre { white-space: pre }
+br::before { content: "\A"; white-space: pre-line }
+ol { list-style-type: decimal }
+ul { list-style-type: disc }
+img, svg { overflow: hidden }
+"""
+
+
+class _Html:
+    """WeasyPrint's ``HTML`` class for slides (with :data:`SLIDES_UA_CSS`), made on first use."""
+
+    _slides: Any = None
+
+    @classmethod
+    def slides(cls) -> Any:
+        if cls._slides is None:
+            import_weasyprint()
+            from weasyprint import CSS, HTML
+
+            ua = CSS(string=SLIDES_UA_CSS)
+
+            class SlidesHTML(HTML):  # type: ignore[misc,valid-type]
+                def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+                    return [ua]
+
+            cls._slides = SlidesHTML
+        return cls._slides
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -196,16 +241,17 @@ class PdfRenderer:
         """The PDF bytes of *scene* drawn through the layouts of *env*, part by part (:data:`PART_SLIDES`)."""
         pdfs, infos = [], []
         for start, end in parts(len(scene.slides)):
-            pdfs.append(self.html_to_pdf(render_html(part_of(scene, start, end), env), sandbox))
+            pdfs.append(self.html_to_pdf(render_html(part_of(scene, start, end), env), sandbox, slides=True))
             assert self.last is not None
             infos.append(self.last)
         self.last = PdfInfo.join(infos)
         return join_pdfs(pdfs)
 
-    def html_to_pdf(self, html: str, sandbox: Sandbox, max_pages: int | None = None) -> bytes:
+    def html_to_pdf(self, html: str, sandbox: Sandbox, max_pages: int | None = None, slides: bool = False) -> bytes:
         """PDF bytes of *html*, reading files only through *sandbox*; problems WeasyPrint logs are errors.
 
         With *max_pages*, a document that takes more pages raises :class:`TooManyPages`.
+        *slides* uses the slim user-agent stylesheet of slides (:data:`SLIDES_UA_CSS`).
         """
         import_weasyprint()
         from weasyprint import HTML
@@ -221,7 +267,8 @@ class PdfRenderer:
         logger.propagate = False
         try:
             base = f"https://{next(iter(sandbox.roots))}/"
-            doc = HTML(string=html, base_url=base, url_fetcher=_Fetcher.make(sandbox))
+            cls = _Html.slides() if slides else HTML
+            doc = cls(string=html, base_url=base, url_fetcher=_Fetcher.make(sandbox))
             document = doc.render(font_config=self.font_config, cache=self.cache)
             if max_pages is not None and len(document.pages) > max_pages:
                 raise TooManyPages(len(document.pages))

@@ -93,7 +93,6 @@ def check_template(template: PptxTemplate, kinds: Iterable[str], where: Location
     return problems
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
-_SHAPES = {"rect": MSO_SHAPE.RECTANGLE, "roundrect": MSO_SHAPE.ROUNDED_RECTANGLE, "ellipse": MSO_SHAPE.OVAL}
 
 
 def emu(points: float) -> Emu:
@@ -176,8 +175,13 @@ def _hex(color: str) -> str:
     return color.lstrip("#").upper()
 
 
+@lru_cache(maxsize=None)
+def _qn(tag: str) -> str:
+    return qn(tag)
+
+
 def _sub(parent, tag: str, **attrs: str):
-    return etree.SubElement(parent, qn(tag), {k: v for k, v in attrs.items()})
+    return etree.SubElement(parent, _qn(tag), attrs)
 
 
 def _paragraph_xml(txbody, para: Paragraph, frame: TextFrame, first: bool, scene: DeckScene,
@@ -250,7 +254,73 @@ def _fill_text(shape, frame: TextFrame, scene: DeckScene, fonts: dict[str, str])
     txbody = tf._txBody
     for p in txbody.findall(qn("a:p")):
         txbody.remove(p)
-    part = shape.part
+    _paragraphs(txbody, frame, scene, fonts, shape.part)
+
+
+def _place(shape, frame) -> None:
+    b = frame.box
+    shape.left, shape.top, shape.width, shape.height = emu(b.x), emu(b.y), emu(b.w), emu(b.h)
+
+
+# Text boxes and plain shapes are written as XML directly (python-pptx's add_textbox and
+# add_shape search the whole slide for a free shape id and go through a proxy per property:
+# most of the PPTX time). The XML is what python-pptx writes, with the properties set.
+
+def _sp(tree, shape_id: int, frame, text_box: bool):
+    """A ``p:sp`` at *frame*'s box, appended to the slide's shape *tree*; returns (sp, spPr)."""
+    sp = _sub(tree, "p:sp")
+    nv = _sub(sp, "p:nvSpPr")
+    _sub(nv, "p:cNvPr", id=str(shape_id), name=frame.name)
+    if text_box:
+        _sub(nv, "p:cNvSpPr", txBox="1")
+    else:
+        _sub(nv, "p:cNvSpPr")
+    _sub(nv, "p:nvPr")
+    sppr = _sub(sp, "p:spPr")
+    xfrm = _sub(sppr, "a:xfrm")
+    b = frame.box
+    _sub(xfrm, "a:off", x=str(emu(b.x)), y=str(emu(b.y)))
+    _sub(xfrm, "a:ext", cx=str(emu(b.w)), cy=str(emu(b.h)))
+    return sp, sppr
+
+
+_PRESETS = {"rect": "rect", "roundrect": "roundRect", "ellipse": "ellipse"}
+
+
+def _shape(tree, shape_id: int, frame: ShapeFrame) -> None:
+    """A filled shape without outline, shadow or text."""
+    sp, sppr = _sp(tree, shape_id, frame, text_box=False)
+    geom = _sub(sppr, "a:prstGeom", prst=_PRESETS[frame.shape])
+    av = _sub(geom, "a:avLst")
+    if frame.shape == "roundrect":
+        adj = min(0.5, 10 / min(frame.box.w, frame.box.h))
+        _sub(av, "a:gd", name="adj", fmla=f"val {int(adj * 100000)}")
+    _sub(_sub(sppr, "a:solidFill"), "a:srgbClr", val=_hex(frame.fill))
+    _sub(_sub(sppr, "a:ln"), "a:noFill")
+    _sub(sppr, "a:effectLst")
+    style = _sub(sp, "p:style")
+    for tag, idx in (("a:lnRef", "1"), ("a:fillRef", "3"), ("a:effectRef", "2")):
+        _sub(_sub(style, tag, idx=idx), "a:schemeClr", val="accent1")
+    _sub(_sub(style, "a:fontRef", idx="minor"), "a:schemeClr", val="lt1")
+    body = _sub(sp, "p:txBody")
+    _sub(body, "a:bodyPr", rtlCol="0", anchor="ctr")
+    _sub(body, "a:lstStyle")
+    _sub(body, "a:p")
+
+
+def _text_box(tree, shape_id: int, frame: TextFrame, scene: DeckScene, fonts: dict[str, str], part) -> None:
+    sp, sppr = _sp(tree, shape_id, frame, text_box=True)
+    _sub(_sub(sppr, "a:prstGeom", prst="rect"), "a:avLst")
+    _sub(sppr, "a:noFill")
+    body = _sub(sp, "p:txBody")
+    # anchored at the top: the composer offsets middle and bottom text itself (see _fill_text)
+    _sub(_sub(body, "a:bodyPr", wrap="square", lIns="0", rIns="0", bIns="0", tIns=str(emu(frame.offset)),
+              anchor="t"), "a:noAutofit")
+    _sub(body, "a:lstStyle")
+    _paragraphs(body, frame, scene, fonts, part)
+
+
+def _paragraphs(txbody, frame: TextFrame, scene: DeckScene, fonts: dict[str, str], part) -> None:
     links: dict[str, str] = {}
 
     def link_id(url: str) -> str:
@@ -264,24 +334,10 @@ def _fill_text(shape, frame: TextFrame, scene: DeckScene, fonts: dict[str, str])
         _sub(txbody, "a:p")
 
 
-def _place(shape, frame) -> None:
-    b = frame.box
-    shape.left, shape.top, shape.width, shape.height = emu(b.x), emu(b.y), emu(b.w), emu(b.h)
-
-
-def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph) -> None:
+def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph, shape_id: int) -> None:
     shapes = slide.shapes
     if isinstance(frame, ShapeFrame):
-        sh = shapes.add_shape(_SHAPES[frame.shape], emu(frame.box.x), emu(frame.box.y),
-                              emu(frame.box.w), emu(frame.box.h))
-        sh.fill.solid()
-        sh.fill.fore_color.rgb = _rgb(frame.fill)
-        sh.line.fill.background()
-        sh.shadow.inherit = False
-        if frame.shape == "roundrect":
-            sh.adjustments[0] = min(0.5, 10 / min(frame.box.w, frame.box.h))
-        sh.name = frame.name
-        sh.text_frame.text = ""
+        _shape(shapes._spTree, shape_id, frame)
         return
     if isinstance(frame, ImageFrame):
         pic = shapes.add_picture(frame.path, emu(frame.box.x), emu(frame.box.y),
@@ -302,9 +358,7 @@ def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph) -> No
         _fill_text(title_ph, frame, scene, fonts)
         shapes._spTree.append(title_ph._element)  # keep the scene's drawing order
         return
-    box = shapes.add_textbox(emu(frame.box.x), emu(frame.box.y), emu(frame.box.w), emu(frame.box.h))
-    box.name = frame.name
-    _fill_text(box, frame, scene, fonts)
+    _text_box(shapes._spTree, shape_id, frame, scene, fonts, slide.part)
 
 
 def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object], template: PptxTemplate) -> None:
@@ -320,8 +374,14 @@ def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object],
     bg = slide.background.fill
     bg.solid()
     bg.fore_color.rgb = _rgb(s.background)
+    # shape ids as python-pptx gives them: one more than the largest on the slide
+    next_id = max((int(i) for i in slide.shapes._spTree.xpath("//@id") if i.isdigit()), default=0) + 1
     for frame in s.frames:
-        _draw(slide, frame, scene, scene.fonts, title_ph)
+        if isinstance(frame, TextFrame) and frame.role == "title" and title_ph is not None:
+            _draw(slide, frame, scene, scene.fonts, title_ph, 0)  # keeps its id
+            continue
+        _draw(slide, frame, scene, scene.fonts, title_ph, next_id)
+        next_id += 1
     if s.notes:
         slide.notes_slide.notes_text_frame.text = s.notes
 

@@ -248,3 +248,39 @@ def test_committed_schema_is_current():
     """decks/deck.schema.json (named by deck.yaml's yaml-language-server line) matches `deckgen schema`."""
     result = run_cli_ok("schema")
     assert result.output == (REPO / "decks" / "deck.schema.json").read_text(encoding="utf-8")
+
+
+# --- PDF worker processes, as a user's process starts them --------------------------------
+
+UNGUARDED_SCRIPT = """\
+import sys
+from deckgen.cli import main
+sys.argv = ["deckgen", "build", "decks/hcsmeu-anniversary", "--locale", "fr", "--out", "out", "-q"]
+main()
+"""
+
+
+def _fr_outputs(project: Path) -> list[str]:
+    folder = project / "out" / "hcsmeu-anniversary" / "fr"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("how", ["python -m deckgen", "script without a main guard", "script on stdin"])
+def test_pdf_workers_start_however_deckgen_is_run(project, how):
+    """Workers come from a fork server for ``python -m deckgen``, and are forked for a script that
+    cannot be imported again (a fork server's workers would run it again, or fail to find it)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    if how == "python -m deckgen":
+        proc = subprocess.run([sys.executable, "-m", "deckgen", "build", EXAMPLE_DIR, "--locale", "fr",
+                               "--out", "out", "-q", "--jobs", "2"],
+                              capture_output=True, text=True, cwd=project, env=env, timeout=300)
+    elif how == "script without a main guard":
+        (project / "build_decks.py").write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+        proc = subprocess.run([sys.executable, "build_decks.py"], capture_output=True, text=True,
+                              cwd=project, env=env, timeout=300)
+    else:
+        proc = subprocess.run([sys.executable, "-"], input=UNGUARDED_SCRIPT, capture_output=True, text=True,
+                              cwd=project, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert _fr_outputs(project) == ["hcsmeu-anniversary-fr.pdf", "hcsmeu-anniversary-fr.pptx"]

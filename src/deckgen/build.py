@@ -9,6 +9,7 @@ is the only one that chooses output paths and writes files.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import time
@@ -19,7 +20,7 @@ from typing import Any
 
 from .brand import Brand, load_brand
 from .compose import compose_deck
-from .errors import DeckgenError, OutputError, Problem, display_path
+from .errors import DeckgenError, OutputError, Problem, RenderError, display_path
 from .i18n import (
     CatalogTranslator,
     SourceTranslator,
@@ -39,6 +40,9 @@ from .incremental import Fingerprints, Manifest
 from .workers import PdfJob, render_job
 
 FORMATS = ("pptx", "pdf")
+#: seconds a PDF worker may take for one part of a deck (at most PART_SLIDES slides, a few
+#: seconds' work) before the build gives up on it
+PART_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -318,10 +322,13 @@ class Builder:
         for d in done:
             for path, output, pending in d.pending:
                 try:
-                    rendered = [p.get() for p in pending]
+                    rendered = [p.get(timeout=PART_TIMEOUT) for p in pending]
                 except DeckgenError as exc:
                     problems.extend(exc.problems)
                     continue
+                except multiprocessing.TimeoutError:  # a worker died (a crash is never reported) or hangs
+                    raise RenderError(f"{display_path(path)}: a PDF worker gave no answer in {PART_TIMEOUT} s; "
+                                      "try again with --jobs 1 to render in the main process") from None
                 data = join_pdfs([pdf for pdf, _ in rendered])
                 output = replace(output, size=len(data))
                 self.on_pdf(output, PdfInfo.join([info for _, info in rendered]))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,19 @@ _WARM_UP_HTML = ('<html lang="en"><body><p style="font-size: 20pt">Warm <b>up</b
                  '<a href="https://deck.invalid/">link</a></p></body></html>')
 
 
+_PRELOADED = False
+
+
 def preload() -> None:
     """Import WeasyPrint and run one small render, in the fork server, before any worker is forked.
 
     The render pays WeasyPrint's first-use costs (its C declarations, Pango's font map, the
     PDF writer) once, for every worker. Nothing it does is kept but warmed-up code.
     """
+    global _PRELOADED
+    if _PRELOADED:
+        return
+    _PRELOADED = True
     from .render_pdf import _Html, import_weasyprint
 
     import_weasyprint()
@@ -96,6 +104,9 @@ def _warm_up() -> None:
         pass
 
 
+_ENVS: dict[tuple[Any, ...], Any] = {}  # layout environments of this worker, by search path and sandbox
+
+
 def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
     """Render one PDF (of a deck or of a part of one) in a worker (or in this process)."""
     global _RENDERER
@@ -105,8 +116,11 @@ def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
 
     if _RENDERER is None:
         _RENDERER = PdfRenderer()
-    sandbox = Sandbox(dict(job.roots))
-    env = environment(list(job.search), sandbox)
+    key = (job.search, job.roots)
+    if key not in _ENVS:  # keeps its compiled templates for the next locale
+        sandbox = Sandbox(dict(job.roots))
+        _ENVS[key] = (environment(list(job.search), sandbox), sandbox)
+    env, sandbox = _ENVS[key]
     translator = (SourceTranslator() if job.locale == job.source_language
                   else load_translator(job.deck_dir, job.locale, job.fuzzy))
     install(env, translator)
@@ -131,7 +145,10 @@ class Workers:
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._start, args=(context, jobs), daemon=True,
                                         name="deckgen-pdf-workers")
-        self._thread.start()
+        if context.get_start_method() == "fork":
+            self._start(context, jobs)  # forking is quick, and must not happen from a thread
+        else:
+            self._thread.start()
 
     def _start(self, context: Any, jobs: int) -> None:
         try:
@@ -176,11 +193,29 @@ class _Waiting:
     args: tuple[Any, ...]
     result: Any = None
 
-    def get(self) -> Any:
-        self.owner._thread.join()
+    def get(self, timeout: float | None = None) -> Any:
+        if self.owner._thread.ident is not None:
+            self.owner._thread.join(timeout)
         if self.result is None:
             raise RuntimeError(f"the PDF worker processes could not start: {self.owner._error}")
-        return self.result.get()
+        return self.result.get(timeout)
+
+
+def _main_is_safe_to_reimport() -> bool:
+    """Whether workers started by a fork server may run their start-up as multiprocessing does.
+
+    Such a worker imports the program's main module again (as ``__mp_main__``). That is
+    harmless for ``python -m deckgen``, for any ``python -m package`` (skipped), for the
+    ``deckgen`` command and with no main file at all; for another script (one without an
+    ``if __name__ == "__main__"`` guard, or read from standard input) the workers are
+    forked from this process instead, which imports nothing again.
+    """
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name:
+        return name == "__main__" or name.endswith(".__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.basename(path) in ("deckgen", "deckgen.exe")
 
 
 def start(jobs: int) -> Workers | None:
@@ -191,7 +226,7 @@ def start(jobs: int) -> Workers | None:
     if jobs < 1:
         return None
     methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
+    if "forkserver" in methods and _main_is_safe_to_reimport():
         from multiprocessing import forkserver
 
         context = multiprocessing.get_context("forkserver")

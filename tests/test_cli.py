@@ -284,3 +284,17 @@ def test_pdf_workers_start_however_deckgen_is_run(project, how):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert _fr_outputs(project) == ["hcsmeu-anniversary-fr.pdf", "hcsmeu-anniversary-fr.pptx"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_leaves_no_temporary_files(project, tmp_path, jobs):
+    """WeasyPrint copies the brand fonts into a temporary folder per renderer; none is left behind."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "deckgen", "build", EXAMPLE_DIR, "--locale", "fr", "--locale", "el",
+                           "--out", "out", "-q", "--jobs", jobs],
+                          capture_output=True, text=True, cwd=project, env={**os.environ, "TMPDIR": str(tmp)},
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((project / "out" / "hcsmeu-anniversary").rglob("*.pdf"))) == 2
+    assert sorted(p.name for p in tmp.iterdir()) == []

@@ -183,6 +183,12 @@ class Announcer:
 
     def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Announced]], list[Problem]]:
         """Render every announcement in memory; raise one error listing every problem."""
+        try:
+            return self._render(decks)
+        finally:
+            self.pdf.close()
+
+    def _render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Announced]], list[Problem]]:
         since = self.options.since or dt.date.today()
         results: list[tuple[Path, bytes, Announced]] = []
         warnings: list[Problem] = []

@@ -314,6 +314,12 @@ class Builder:
 
     def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
         """Render every output in memory (PDFs in the worker pool, when there is one)."""
+        try:
+            return self._render(decks)
+        finally:
+            self.pdf.close()  # the fonts and images were shared by this render's decks and locales
+
+    def _render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
         done = [self.render_unit(u) for u in self.plan(decks)]
         self.done = done
         results = [r for d in done for r in d.results]

@@ -6,7 +6,9 @@ Exit codes: 0 success, 1 a problem in the user's files (printed as
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +46,34 @@ class DeckgenGroup(click.Group):
 @click.version_option(_version(), prog_name="deckgen")
 def main() -> None:
     """deckgen: one deck definition → on-brand, translated PPTX and PDF decks."""
+
+
+def run() -> None:
+    """The ``deckgen`` program (and ``python -m deckgen``): :func:`main`, then a quick exit.
+
+    A build leaves large object graphs behind (XML trees, catalogs, compiled layouts) that
+    the interpreter takes about half a second to take apart at exit. By then every file is
+    written and renamed and the PDF workers are stopped, so once the exit handlers have run
+    (they remove temporary folders) and the output is flushed, the process ends at once.
+    """
+    try:
+        main(prog_name="deckgen")  # standalone mode: always ends with SystemExit
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython: what a normal exit runs first
+    if run_exit_handlers is None:  # pragma: no cover - another interpreter: exit the usual way
+        sys.exit(code)
+    run_exit_handlers()  # e.g. multiprocessing removes its temporary folder
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # e.g. a closed pipe: 'deckgen ... | head'
+        code = code or 1
+    os._exit(int(code or 0))
 
 
 def _human(size: int) -> str:

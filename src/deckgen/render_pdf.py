@@ -237,6 +237,17 @@ class PdfRenderer:
     cache: dict[str, Any] = field(default_factory=dict)
     last: PdfInfo | None = None  # what the last render produced
 
+    def close(self) -> None:
+        """Let go of the fonts and images, and remove WeasyPrint's temporary copies of the fonts.
+
+        WeasyPrint removes them when the font configuration is garbage-collected, which may
+        be never: the ``deckgen`` command ends without a last collection (:func:`deckgen.cli.run`).
+        """
+        config, self.font_config = self.font_config, None
+        self.cache.clear()
+        if config is not None:
+            config.__del__()  # WeasyPrint's own clean-up; harmless to run again at collection
+
     def render(self, scene: DeckScene, env: Environment, sandbox: Sandbox) -> bytes:
         """The PDF bytes of *scene* drawn through the layouts of *env*, part by part (:data:`PART_SLIDES`)."""
         pdfs, infos = [], []

@@ -17,7 +17,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,9 +94,15 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"the warm-up render reads nothing ({url})")
 
 
-def _warm_up() -> None:
-    """Get a worker ready to render (in the worker)."""
+def _warm_up(tmp: str) -> None:
+    """Get a worker ready to render (in the worker); its temporary files go under *tmp*.
+
+    WeasyPrint copies the fonts of each document into a temporary folder that it removes
+    when its font configuration is garbage-collected, which a stopped worker never does:
+    the main process removes *tmp* instead.
+    """
     global _RENDERER
+    tempfile.tempdir = tmp
     try:
         preload()  # already done by the fork server: then this costs nothing
         from .render_pdf import PdfRenderer
@@ -138,6 +146,7 @@ class Workers:
     """
 
     def __init__(self, context: Any, jobs: int) -> None:
+        self.tmp = tempfile.mkdtemp(prefix="deckgen-workers-")
         self._pool: Any = None
         self._error: BaseException | None = None
         self._closed = False
@@ -152,14 +161,14 @@ class Workers:
 
     def _start(self, context: Any, jobs: int) -> None:
         try:
-            pool = context.Pool(jobs, initializer=_warm_up)
+            pool = context.Pool(jobs, initializer=_warm_up, initargs=(self.tmp,))
         except BaseException as exc:  # reported to whoever waits for a result
             self._error = exc
             return
         with self._lock:
             self._pool = pool
             if self._closed:  # the build ended (or failed) before the pool was up
-                pool.terminate()
+                self._stop(pool)
                 return
             for job in self._waiting:
                 job.result = pool.apply_async(job.func, job.args)
@@ -180,8 +189,12 @@ class Workers:
             self._closed = True
             pool = self._pool
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            self._stop(pool)
+
+    def _stop(self, pool: Any) -> None:
+        pool.terminate()
+        pool.join()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 @dataclass

@@ -69,6 +69,7 @@ class Output:
 @dataclass
 class BuildReport:
     outputs: list[Output] = field(default_factory=list)
+    later: list[Callable[[], tuple[Path, bytes, Output]]] = field(default_factory=list)  # run after every unit
     unchanged: list[Output] = field(default_factory=list)  # up to date: not rebuilt
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -304,6 +305,11 @@ class Builder:
                 out.pending.append((path, Output(loaded.deck.id, locale, fmt, path, 0),
                                     [self.pool.apply_async(render_job, (job,)) for job in jobs]))
                 continue
+            if fmt == "pptx" and self.pool is not None:  # after every PDF is sent: no worker waits
+                out.later.append(lambda path=path, scene=scene, brand=brand: (
+                    path, render_pptx(scene, pptx_template(brand)), Output(
+                        scene.deck_id, scene.locale, "pptx", path, 0)))
+                continue
             data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"
                     else self.pdf.render(scene, env, sandbox))
             output = Output(loaded.deck.id, locale, fmt, path, len(data))
@@ -321,6 +327,11 @@ class Builder:
 
     def _render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
         done = [self.render_unit(u) for u in self.plan(decks)]
+        for d in done:  # what waited for the PDFs to be sent (the PPTX files, with workers)
+            for make in d.later:
+                path, data, output = make()
+                d.results.append((path, data, replace(output, size=len(data))))
+            d.later.clear()
         self.done = done
         results = [r for d in done for r in d.results]
         warnings = [w for d in done for w in d.warnings]
@@ -362,6 +373,7 @@ class UnitResult:
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     pending: list[tuple[Path, Output, list[Any]]] = field(default_factory=list)  # PDF parts rendering in workers
+    later: list[Callable[[], tuple[Path, bytes, Output]]] = field(default_factory=list)  # run after every unit
     unchanged: list[Output] = field(default_factory=list)
     inputs: dict[Path, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
 

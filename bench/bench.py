@@ -2,9 +2,13 @@
 
 Every case is a fresh process (``subprocess.Popen``), run once as a warm-up and
 then ``--runs`` times, the cases taking turns (round after round, so that a
-changing background load hits them all alike); the table gives the median, min and max wall time and
-the peak RSS of the process (``ru_maxrss`` from ``os.wait4``: the largest
-resident set of that one process, not a sum over a process tree).  Each build
+changing background load hits them all alike); the table gives the median, min and max wall time,
+the peak RSS of the largest single process of the run (``ru_maxrss`` from ``os.wait4``,
+over every process the command started: deckgen's PDF workers are not children of the
+main process, so this script makes itself their "subreaper" and reaps them too) and the
+peak **tree PSS**: the largest sum, over every process of the run alive at the same moment,
+of its proportional set size (``/proc/<pid>/smaps_rollup``), sampled every 50 ms. The
+memory target is checked against the tree PSS.  Each build
 writes into a fresh temporary output folder, so no run reuses an earlier
 output.  Figures are also given as multiples of ``python-startup`` (``python
 -c pass``), the floor, so that runs on different machines can be compared, and
@@ -44,12 +48,13 @@ at or below it.
 
 Exit status: 0 when every command succeeded (whether or not targets are met:
 a missed target is reported, not an error), 1 when a command failed, 2 on a
-usage error.  Standard library only; Linux (``/proc``, ``os.wait4``).
+usage error.  Standard library only; Linux (``/proc``, ``os.wait4``, ``prctl``).
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as _dt
 import json
 import os
@@ -82,6 +87,7 @@ class Case:
     description: str
     target: float | None = None  # seconds, compared with the median
     prepare: bool = False  # run the command once, untimed, into the same folder first (a rebuild)
+    memory_target: int | None = None  # MiB, compared with the peak tree PSS
     default: bool = True  # part of a plain run (the scaling cases are asked for by name)
 
     def argv(self, python: str, out: Path) -> list[str]:
@@ -107,7 +113,8 @@ def cases(deck: str) -> list[Case]:
              "the same command again, nothing changed (outputs up to date)", 0.2, prepare=True),
     ] + [
         Case(f"build-{n}-slides", ("-m", "deckgen", "build", f"{{scale{n}}}", "--out", OUT),
-             f"a generated {n}-slide deck (bench/make_deck.py), one locale, PPTX + PDF", default=False)
+             f"a generated {n}-slide deck (bench/make_deck.py), one locale, PPTX + PDF", default=False,
+             memory_target=400 if n == 1500 else None)
         for n in SCALES
     ]
 
@@ -115,10 +122,84 @@ def cases(deck: str) -> list[Case]:
 @dataclass
 class Run:
     seconds: float
-    maxrss_kib: int
+    maxrss_kib: int  # the largest single process of the run
     returncode: int
     files: int  # output files written (builds only)
     output: str  # stdout + stderr of the process
+    tree_pss_kib: int = 0  # the largest sum of PSS over the run's processes at one moment
+    procs: int = 1  # the most processes of the run alive at once
+
+
+# --- the process tree -----------------------------------------------------------------------------
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> bool:
+    """Make processes orphaned below this one its children, so their usage can be reaped too."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                found += [int(c) for c in fh.read().split()]
+    except OSError:  # gone, or no 'children' files on this kernel
+        pass
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    value = _proc_field(f"/proc/{pid}/smaps_rollup", "Pss")  # "12345 kB"
+    return int(value.split()[0]) if value else 0
+
+
+class TreeSampler(threading.Thread):
+    """Every *interval* seconds, the sum of PSS over every descendant of this process."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak_kib = 0
+        self.procs = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self._stop_event.is_set():
+            pids, todo = [], _children(me)
+            while todo:
+                pid = todo.pop()
+                pids.append(pid)
+                todo += _children(pid)
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in pids))
+            self.procs = max(self.procs, len(pids))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def reap_orphans(deadline: float) -> int:
+    """Reap what the run left behind (e.g. a fork server ending after its parent); the largest ru_maxrss."""
+    largest = 0
+    while time.monotonic() < deadline:
+        try:
+            pid, _, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.01)
+            continue
+        largest = max(largest, usage.ru_maxrss)
+    return largest
 
 
 @dataclass
@@ -138,6 +219,14 @@ class Result:
     @property
     def peak_rss_mib(self) -> float:
         return max(r.maxrss_kib for r in self.runs) / 1024
+
+    @property
+    def tree_pss_mib(self) -> float:
+        return max(r.tree_pss_kib for r in self.runs) / 1024
+
+    @property
+    def procs(self) -> int:
+        return max(r.procs for r in self.runs)
 
     @property
     def files(self) -> int:
@@ -163,8 +252,10 @@ def run_once(case: Case, python: str, tmp: Path | None, timeout: float) -> Run:
         subprocess.run(argv, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     try:
         with tempfile.TemporaryFile() as log:
+            sampler = TreeSampler()
             started = time.perf_counter()
             proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            sampler.start()
             timer = threading.Timer(timeout, proc.kill)
             timer.start()
             try:
@@ -176,6 +267,8 @@ def run_once(case: Case, python: str, tmp: Path | None, timeout: float) -> Run:
             finally:
                 timer.cancel()
             seconds = time.perf_counter() - started
+            largest = reap_orphans(time.monotonic() + 10)
+            sampler.stop()
             proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen quiet
             log.seek(0)
             output = log.read().decode("utf-8", "replace")
@@ -185,7 +278,8 @@ def run_once(case: Case, python: str, tmp: Path | None, timeout: float) -> Run:
     # On Linux ru_maxrss is in KiB.
     if proc.returncode < 0 and seconds >= timeout:
         output += f"\n(killed after the {timeout:g} s timeout)"
-    return Run(seconds, usage.ru_maxrss, proc.returncode, files, output)
+    return Run(seconds, max(usage.ru_maxrss, largest), proc.returncode, files, output,
+               tree_pss_kib=sampler.peak_kib, procs=max(1, sampler.procs))
 
 
 def bench(chosen: list[Case], python: str, runs: int, tmp: Path | None, timeout: float) -> list[Result]:
@@ -214,7 +308,8 @@ def bench(chosen: list[Case], python: str, runs: int, tmp: Path | None, timeout:
             if i:
                 result.runs.append(run)
             print(f"  {'warm-up' if i == 0 else f'run {i}/{runs}':>9}  {case.name:<18} {run.seconds:7.3f} s  "
-                  f"{run.maxrss_kib / 1024:6.1f} MiB", file=sys.stderr, flush=True)
+                  f"{run.maxrss_kib / 1024:6.1f} MiB largest process, {run.tree_pss_kib / 1024:6.1f} MiB tree PSS, "
+                  f"{run.procs} processes", file=sys.stderr, flush=True)
     return results
 
 
@@ -296,6 +391,9 @@ def _ratio(result: Result, base: Result | None) -> str:
 def _met(result: Result) -> str:
     if result.failure:
         return "FAILED"
+    if result.case.memory_target and result.runs:
+        over = result.tree_pss_mib - result.case.memory_target
+        return "yes" if over <= 0 else f"no (+{over:.0f} MiB)"
     met = result.met
     if met is None:
         return "–"
@@ -308,16 +406,18 @@ def _met(result: Result) -> str:
 def table(results: list[Result]) -> list[list[str]]:
     floor = next((r for r in results if r.case.name == FLOOR), None)
     weasy = next((r for r in results if r.case.name == WEASY), None)
-    rows = [["case", "median s", "min–max s", "× floor", "× import-wp", "peak RSS MiB", "files", "target s",
-             "met?"]]
+    rows = [["case", "median s", "min–max s", "× floor", "× import-wp", "largest proc MiB", "tree PSS MiB",
+             "procs", "files", "target s", "met?"]]
     for r in results:
         target = f"{r.case.target:.1f}" if r.case.target else "–"
+        if r.case.memory_target:
+            target += f", {r.case.memory_target} MiB"
         if r.runs:
             rows.append([r.case.name, f"{r.median:.3f}", f"{min(r.times):.3f}–{max(r.times):.3f}",
-                         _ratio(r, floor), _ratio(r, weasy), f"{r.peak_rss_mib:.1f}",
-                         str(r.files) if r.case.builds else "–", target, _met(r)])
+                         _ratio(r, floor), _ratio(r, weasy), f"{r.peak_rss_mib:.1f}", f"{r.tree_pss_mib:.1f}",
+                         str(r.procs), str(r.files) if r.case.builds else "–", target, _met(r)])
         else:
-            rows.append([r.case.name, "–", "–", "–", "–", "–", "–", target, _met(r)])
+            rows.append([r.case.name, "–", "–", "–", "–", "–", "–", "–", "–", target, _met(r)])
     return rows
 
 
@@ -334,7 +434,8 @@ def markdown(rows: list[list[str]], results: list[Result], info: dict[str, objec
              date: str, load: tuple[tuple[float, ...], tuple[float, ...]] | None) -> str:
     lines = [f"Measured {date} with `bench/bench.py --runs {runs}` "
              f"(one warm-up round, then {runs} timed rounds, each running every case once; median, min–max wall time; "
-             "peak RSS = `ru_maxrss` of the single process).", ""]
+             "largest proc = the largest `ru_maxrss` among the run's processes; tree PSS = the largest "
+             "sum of PSS over the run's processes alive at once, sampled every 50 ms).", ""]
     lines.append("| " + " | ".join(rows[0]) + " |")
     lines.append("|" + "|".join(":--" if i == 0 or i == len(rows[0]) - 1 else "--:"
                                 for i in range(len(rows[0]))) + "|")
@@ -385,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, default=None, metavar="FILE",
                         help="also write the results as Markdown to FILE")
     args = parser.parse_args(argv)
+    if not become_subreaper():
+        print("warning: cannot become a subreaper (prctl): worker processes that outlive deckgen's main "
+              "process are missing from the 'largest proc' column", file=sys.stderr)
 
     all_cases = {c.name: c for c in cases(args.deck)}
     if args.runs < 1:

@@ -7,8 +7,9 @@ the peak RSS of the largest single process of the run (``ru_maxrss`` from ``os.w
 over every process the command started: deckgen's PDF workers are not children of the
 main process, so this script makes itself their "subreaper" and reaps them too) and the
 peak **tree PSS**: the largest sum, over every process of the run alive at the same moment,
-of its proportional set size (``/proc/<pid>/smaps_rollup``), sampled every 50 ms. The
-memory target is checked against the tree PSS.  Each build
+of its proportional set size (``/proc/<pid>/smaps_rollup``), sampled every 50 ms during
+the warm-up run (sampling takes CPU, so the timed runs do not sample). The memory target
+is checked against the tree PSS.  Each build
 writes into a fresh temporary output folder, so no run reuses an earlier
 output.  Figures are also given as multiples of ``python-startup`` (``python
 -c pass``), the floor, so that runs on different machines can be compared, and
@@ -207,6 +208,8 @@ class Result:
     case: Case
     runs: list[Run] = field(default_factory=list)
     failure: str | None = None
+    tree_pss_kib: int = 0  # sampled during the warm-up run
+    procs: int = 1
 
     @property
     def times(self) -> list[float]:
@@ -222,11 +225,7 @@ class Result:
 
     @property
     def tree_pss_mib(self) -> float:
-        return max(r.tree_pss_kib for r in self.runs) / 1024
-
-    @property
-    def procs(self) -> int:
-        return max(r.procs for r in self.runs)
+        return self.tree_pss_kib / 1024
 
     @property
     def files(self) -> int:
@@ -239,10 +238,12 @@ class Result:
         return self.median <= self.case.target
 
 
-def run_once(case: Case, python: str, tmp: Path | None, timeout: float) -> Run:
+def run_once(case: Case, python: str, tmp: Path | None, timeout: float, sample: bool = False) -> Run:
     """Run *case* once in a new process; wall time from before ``Popen`` to after ``wait4``.
 
     A process still running after *timeout* seconds is killed (and reported as failed).
+    With *sample*, the tree PSS is sampled during the run (reading ``/proc`` takes some CPU,
+    so the timed runs do not sample: the warm-up run does).
     """
     out_dir = Path(tempfile.mkdtemp(prefix=f"deckgen-bench-{case.name}-", dir=tmp))
     # Builds get a non-existent folder inside the fresh one, so deckgen creates it.
@@ -250,12 +251,14 @@ def run_once(case: Case, python: str, tmp: Path | None, timeout: float) -> Run:
     argv = case.argv(python, target)
     if case.prepare:
         subprocess.run(argv, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        reap_orphans(time.monotonic() + 10)  # not to be counted in the measured run
     try:
         with tempfile.TemporaryFile() as log:
             sampler = TreeSampler()
             started = time.perf_counter()
             proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-            sampler.start()
+            if sample:
+                sampler.start()
             timer = threading.Timer(timeout, proc.kill)
             timer.start()
             try:
@@ -268,7 +271,8 @@ def run_once(case: Case, python: str, tmp: Path | None, timeout: float) -> Run:
                 timer.cancel()
             seconds = time.perf_counter() - started
             largest = reap_orphans(time.monotonic() + 10)
-            sampler.stop()
+            if sample:
+                sampler.stop()
             proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen quiet
             log.seek(0)
             output = log.read().decode("utf-8", "replace")
@@ -296,7 +300,7 @@ def bench(chosen: list[Case], python: str, runs: int, tmp: Path | None, timeout:
             if result.failure:
                 continue
             case = result.case
-            run = run_once(case, python, tmp, timeout)
+            run = run_once(case, python, tmp, timeout, sample=i == 0)
             if run.returncode != 0:
                 cmd = shlex.join(case.argv(python, Path("TMP")))
                 tail = "\n".join(run.output.strip().splitlines()[-20:])
@@ -307,9 +311,11 @@ def bench(chosen: list[Case], python: str, runs: int, tmp: Path | None, timeout:
                 continue
             if i:
                 result.runs.append(run)
+            else:  # the warm-up run measured the memory of the whole process tree
+                result.tree_pss_kib, result.procs = run.tree_pss_kib, run.procs
+            tree = f", {run.tree_pss_kib / 1024:6.1f} MiB tree PSS, {run.procs} processes" if i == 0 else ""
             print(f"  {'warm-up' if i == 0 else f'run {i}/{runs}':>9}  {case.name:<18} {run.seconds:7.3f} s  "
-                  f"{run.maxrss_kib / 1024:6.1f} MiB largest process, {run.tree_pss_kib / 1024:6.1f} MiB tree PSS, "
-                  f"{run.procs} processes", file=sys.stderr, flush=True)
+                  f"{run.maxrss_kib / 1024:6.1f} MiB largest process{tree}", file=sys.stderr, flush=True)
     return results
 
 
@@ -435,7 +441,7 @@ def markdown(rows: list[list[str]], results: list[Result], info: dict[str, objec
     lines = [f"Measured {date} with `bench/bench.py --runs {runs}` "
              f"(one warm-up round, then {runs} timed rounds, each running every case once; median, min–max wall time; "
              "largest proc = the largest `ru_maxrss` among the run's processes; tree PSS = the largest "
-             "sum of PSS over the run's processes alive at once, sampled every 50 ms).", ""]
+             "sum of PSS over the run's processes alive at once, sampled every 50 ms in the warm-up run).", ""]
     lines.append("| " + " | ".join(rows[0]) + " |")
     lines.append("|" + "|".join(":--" if i == 0 or i == len(rows[0]) - 1 else "--:"
                                 for i in range(len(rows[0]))) + "|")

@@ -326,3 +326,37 @@ def test_translations_are_text_never_markup_or_code(project: Path) -> None:
     shown = "<script>alert(1)</script> {{ deck }} & <b>x</b>"
     assert shown in pptx_text(out / "hcsmeu-anniversary-it.pptx")[2]
     assert "<script>alert(1)</script>" in pdf_text(out / "hcsmeu-anniversary-it.pdf")[2]
+
+
+# --- a layout override's own words ----------------------------------------------------------------
+
+STAMPED_QUOTE = """\
+{%- import "frames.html.j2" as f -%}
+<section class="slide kind-{{ slide.kind }}" id="{{ slide.id }}" data-title="{{ slide.title }}"
+         style="background: {{ slide.background }}">
+{%- for frame in slide.frames %}
+{{ f.frame(frame, deck) }}
+{%- endfor %}
+<div class="frame font-body" style="left: 20pt; top: 8pt; width: 400pt; height: 20pt; font-size: 10pt">
+{{- pgettext("layout.stamp", "Chapter edition") }}</div>
+</section>
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_layout_override_speaks_the_catalog_language(project: Path, jobs: str) -> None:
+    """Words in a deck's own layout are translated through its catalog, in PDF workers too."""
+    folder = project / EXAMPLE_DIR / "layouts" / "slides"
+    folder.mkdir(parents=True)
+    (folder / "quote.html.j2").write_text(STAMPED_QUOTE, encoding="utf-8")
+    catalog = read(project / po("fr"))
+    catalog.add("Chapter edition", "Édition du chapitre", context="layout.stamp")
+    write(project / po("fr"), catalog)
+    run_cli_ok("build", EXAMPLE_DIR, "--locale", "fr", "--locale", "en", "--format", "pdf", "--out", "out",
+               "--jobs", jobs)
+    fr = pdf_text(project / "out" / "hcsmeu-anniversary" / "fr" / "hcsmeu-anniversary-fr.pdf")
+    en = pdf_text(project / "out" / "hcsmeu-anniversary" / "en" / "hcsmeu-anniversary-en.pdf")
+    quote = 6  # the seventh slide
+    assert "Édition du chapitre" in fr[quote] and "Chapter edition" not in fr[quote]
+    assert "Chapter edition" in en[quote]
+    assert not any("Édition du chapitre" in page for i, page in enumerate(fr) if i != quote)

@@ -112,13 +112,45 @@ def _warm_up(tmp: str) -> None:
         pass
 
 
+class _LazyTranslator:
+    """The job's translator, read from its catalog only if a layout asks for a translation.
+
+    deckgen's own slide layouts never do (the words it writes itself are composed, and the
+    catalog checked, in the main process); a deck's or project's layout override may.
+    """
+
+    def __init__(self, job: PdfJob) -> None:
+        self._job = job
+        self._translator: Any = None
+
+    def _get(self) -> Any:
+        if self._translator is None:
+            from .i18n import SourceTranslator, load_translator
+
+            job = self._job
+            self._translator = (SourceTranslator() if job.locale == job.source_language
+                                else load_translator(job.deck_dir, job.locale, job.fuzzy))
+        return self._translator
+
+    def gettext(self, message: str) -> str:
+        return self._get().gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._get().ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._get().pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._get().npgettext(context, singular, plural, n)
+
+
 _ENVS: dict[tuple[Any, ...], Any] = {}  # layout environments of this worker, by search path and sandbox
 
 
 def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
     """Render one PDF (of a deck or of a part of one) in a worker (or in this process)."""
     global _RENDERER
-    from .i18n import SourceTranslator, load_translator
     from .layouts import Sandbox, environment, install
     from .render_pdf import PdfRenderer
 
@@ -129,9 +161,7 @@ def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
         sandbox = Sandbox(dict(job.roots))
         _ENVS[key] = (environment(list(job.search), sandbox), sandbox)
     env, sandbox = _ENVS[key]
-    translator = (SourceTranslator() if job.locale == job.source_language
-                  else load_translator(job.deck_dir, job.locale, job.fuzzy))
-    install(env, translator)
+    install(env, _LazyTranslator(job))
     data = _RENDERER.render(job.scene, env, sandbox)
     assert _RENDERER.last is not None
     return data, _RENDERER.last

@@ -384,6 +384,27 @@ def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object],
         next_id += 1
     if s.notes:
         slide.notes_slide.notes_text_frame.text = s.notes
+        _keep_serialized(slide.notes_slide.part)
+    _keep_serialized(slide.part)
+
+
+@lru_cache(maxsize=None)
+def _serialized_class(cls: type) -> type:
+    return type(f"Serialized{cls.__name__}", (cls,), {"blob": property(lambda self: self._serialized)})
+
+
+def _keep_serialized(part) -> None:
+    """Keep a finished slide's XML as bytes (what saving would write) instead of its element tree.
+
+    python-pptx holds every slide's tree until the file is saved: about 0.13 MiB a slide, most
+    of the memory of a long deck. Nothing reads a slide again once it is drawn, so its part
+    keeps the serialized XML (``blob``) and its relationships, and drops the tree.
+    """
+    blob = part.blob
+    part.__class__ = _serialized_class(type(part))
+    part._serialized = blob
+    for cached in ("slide", "notes_slide", "_element"):  # the tree and what python-pptx cached on it
+        part.__dict__.pop(cached, None)
 
 
 def _core_properties(prs, scene: DeckScene) -> None:

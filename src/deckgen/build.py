@@ -187,7 +187,8 @@ class Builder:
     on_scene: Callable[[DeckScene, Brand], None] = lambda scene, brand: None
     #: called with each PDF's output and what it holds
     on_pdf: Callable[[Output, PdfInfo], None] = lambda output, info: None
-    #: PDF worker processes (deckgen.workers.start); None renders PDFs in this process
+    #: PDF worker processes (deckgen.workers.start); None renders PDFs in this process. They
+    #: are stopped (``terminate()``) as soon as every PDF of a render is back.
     pool: Any = None
     #: what the output folder holds; None builds everything and records nothing
     manifest: Manifest | None = None
@@ -336,16 +337,23 @@ class Builder:
         results = [r for d in done for r in d.results]
         warnings = [w for d in done for w in d.warnings]
         problems = [p for d in done for p in d.problems]
+        parts_of: dict[Path, list[tuple[bytes, PdfInfo]]] = {}
         for d in done:
-            for path, output, pending in d.pending:
+            for path, _, pending in d.pending:
                 try:
-                    rendered = [p.get(timeout=PART_TIMEOUT) for p in pending]
+                    parts_of[path] = [p.get(timeout=PART_TIMEOUT) for p in pending]
                 except DeckgenError as exc:
                     problems.extend(exc.problems)
-                    continue
                 except multiprocessing.TimeoutError:  # a worker died (a crash is never reported) or hangs
                     raise RenderError(f"{display_path(path)}: a PDF worker gave no answer in {PART_TIMEOUT} s; "
                                       "try again with --jobs 1 to render in the main process") from None
+        if self.pool is not None:  # every PDF is back: free the workers' memory before joining the parts
+            self.pool.terminate()
+        for d in done:
+            for path, output, _ in d.pending:
+                if path not in parts_of:
+                    continue
+                rendered = parts_of.pop(path)
                 data = join_pdfs([pdf for pdf, _ in rendered])
                 output = replace(output, size=len(data))
                 self.on_pdf(output, PdfInfo.join([info for _, info in rendered]))

@@ -214,8 +214,13 @@ class Workers:
             return job
 
     def terminate(self) -> None:
-        """Stop the workers now, without waiting for a pool still starting (it stops itself once up)."""
+        """Stop the workers now, without waiting for a pool still starting (it stops itself once up).
+
+        Calling it again does nothing.
+        """
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
             pool = self._pool
         if pool is not None:

@@ -60,6 +60,9 @@ BODY_TOP = 136.0
 BODY_BOTTOM = 474.0
 FOOTER_Y = 504.0
 GAP = 16.0
+#: the PNG logo is used in the PDF when it has at least this many pixels per inch where it is drawn;
+#: below, the SVG (when the brand has one)
+LOGO_PNG_MIN_DPI = 300
 
 
 class Phrases(Protocol):
@@ -155,9 +158,13 @@ class Composer:
             return []
         with Image.open(png) as im:
             w, h = im.size
+        placed = _contain(box, w, h, align="right")
         svg = self.brand.logos.get("svg" + suffix)
-        return [ImageFrame("logo", _contain(box, w, h, align="right"), str(png), self.brand.spec.name,
-                           role="logo", vector=str(svg) if svg else None)]
+        # The PDF takes the SVG only where the PNG would look soft: WeasyPrint draws an SVG
+        # again on every page (about a tenth of a slide's PDF time), an image once per file.
+        sharp = w / (placed.w / 72) >= LOGO_PNG_MIN_DPI
+        return [ImageFrame("logo", placed, str(png), self.brand.spec.name,
+                           role="logo", vector=str(svg) if svg and not sharp else None)]
 
     # --- kinds ---------------------------------------------------------------------
     def compose(self) -> DeckScene:

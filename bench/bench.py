@@ -524,7 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"deckgen benchmark, {date}: {args.runs} rounds of every case after one warm-up round, "
           f"python {args.python}", file=sys.stderr)
     load_before = os.getloadavg()
-    results = bench([all_cases[name] for name in chosen], args.python, args.runs, args.tmp, args.timeout)
+    try:
+        results = bench([all_cases[name] for name in chosen], args.python, args.runs, args.tmp, args.timeout)
+    finally:
+        if scales:  # the generated decks
+            shutil.rmtree(generated, ignore_errors=True)
     load_after = os.getloadavg()
 
     rows = table(results)

@@ -69,7 +69,6 @@ class Output:
 @dataclass
 class BuildReport:
     outputs: list[Output] = field(default_factory=list)
-    later: list[Callable[[], tuple[Path, bytes, Output]]] = field(default_factory=list)  # run after every unit
     unchanged: list[Output] = field(default_factory=list)  # up to date: not rebuilt
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -297,24 +296,21 @@ class Builder:
             out.problems.extend(lacking)
             return out
         for fmt in self.options.formats:
-            self.progress(f"rendering {loaded.deck.id} [{locale}] {fmt}")
             path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
-            if fmt == "pdf" and self.pool is not None:  # one job per part of the deck
+            if fmt == "pptx":  # drawn once every unit's PDFs are on their way (see _render)
+                out.pptx.append((path, scene, brand))
+                continue
+            self.progress(f"rendering {loaded.deck.id} [{locale}] pdf")
+            if self.pool is not None:  # one job per part of the deck
                 jobs = [PdfJob(part_of(scene, start, end), tuple(layout_path(loaded.directory, unit.project)),
                                tuple(sandbox.roots.items()), loaded.directory, locale, loaded.deck.language,
                                self.options.fuzzy) for start, end in parts(len(scene.slides))]
                 out.pending.append((path, Output(loaded.deck.id, locale, fmt, path, 0),
                                     [self.pool.apply_async(render_job, (job,)) for job in jobs]))
                 continue
-            if fmt == "pptx" and self.pool is not None:  # after every PDF is sent: no worker waits
-                out.later.append(lambda path=path, scene=scene, brand=brand: (
-                    path, render_pptx(scene, pptx_template(brand)), Output(
-                        scene.deck_id, scene.locale, "pptx", path, 0)))
-                continue
-            data = (render_pptx(scene, pptx_template(brand)) if fmt == "pptx"
-                    else self.pdf.render(scene, env, sandbox))
+            data = self.pdf.render(scene, env, sandbox)
             output = Output(loaded.deck.id, locale, fmt, path, len(data))
-            if fmt == "pdf" and self.pdf.last is not None:
+            if self.pdf.last is not None:
                 self.on_pdf(output, self.pdf.last)
             out.results.append((path, data, output))
         return out
@@ -328,11 +324,12 @@ class Builder:
 
     def _render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:
         done = [self.render_unit(u) for u in self.plan(decks)]
-        for d in done:  # what waited for the PDFs to be sent (the PPTX files, with workers)
-            for make in d.later:
-                path, data, output = make()
-                d.results.append((path, data, replace(output, size=len(data))))
-            d.later.clear()
+        for d in done:  # the PPTX files: while the workers render the PDFs already sent, no worker waits
+            for path, scene, brand in d.pptx:
+                self.progress(f"rendering {scene.deck_id} [{scene.locale}] pptx")
+                data = render_pptx(scene, pptx_template(brand))
+                d.results.append((path, data, Output(scene.deck_id, scene.locale, "pptx", path, len(data))))
+            d.pptx.clear()
         self.done = done
         results = [r for d in done for r in d.results]
         warnings = [w for d in done for w in d.warnings]
@@ -381,7 +378,7 @@ class UnitResult:
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     pending: list[tuple[Path, Output, list[Any]]] = field(default_factory=list)  # PDF parts rendering in workers
-    later: list[Callable[[], tuple[Path, bytes, Output]]] = field(default_factory=list)  # run after every unit
+    pptx: list[tuple[Path, DeckScene, Brand]] = field(default_factory=list)  # PPTX files still to draw
     unchanged: list[Output] = field(default_factory=list)
     inputs: dict[Path, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
 

@@ -261,6 +261,34 @@ _NOT_XML_SAFE = re.compile(r'<!--|<!\[|<\?|="[^"<]*[\t\n\r]')
 _RAW_TEXT = re.compile(r"<(style|script)\b[^>]*>(.*?)</\1>", re.S)
 
 
+def share_styles(root: Any) -> None:
+    """Turn the ``style`` attributes of the tree *root* into one style sheet rule per distinct style.
+
+    WeasyPrint parses each ``style`` attribute on its own, and an element with one never
+    shares its computed style with a sibling styled alike (it shares only what it gets from
+    selectors): every paragraph computed its styles afresh. As rules, each distinct style is
+    parsed once, and alike siblings (and their children) share their computed style.
+
+    The rules go last, with three times the same class (specificity 0,3,0), so they win
+    over every rule of deckgen's style sheet as the attributes did: its selectors have at
+    most two classes and no id. Only for deckgen's own layouts (see :func:`xhtml_tree`).
+    """
+    head = root.find("head")
+    if head is None:
+        return
+    names: dict[str, str] = {}
+    for element in root.iter():
+        style = element.attrib.pop("style", None)
+        if style:
+            name = names.setdefault(style, f"deckgen-s{len(names)}")
+            classes = element.get("class")
+            element.set("class", f"{classes} {name}" if classes else name)
+    if names:
+        sheet = head.makeelement("style", {})
+        sheet.text = "".join(f".{n}.{n}.{n} {{ {style} }}\n" for style, n in names.items())
+        head.append(sheet)
+
+
 def builtin_layouts_only(env: Environment) -> bool:
     """Whether every layout *env* has loaded is one of deckgen's own (no deck or project override)."""
     from .layouts import PACKAGE_LAYOUTS
@@ -395,6 +423,7 @@ class PdfRenderer:
             cls = _Html.slides() if slides else HTML
             tree = xhtml_tree(html) if slides and xhtml else None
             if tree is not None:
+                share_styles(tree)
                 doc = cls.from_tree(tree, base, _Fetcher.make(sandbox))
             else:
                 doc = cls(string=html, base_url=base, url_fetcher=_Fetcher.make(sandbox))

@@ -27,6 +27,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
+from pptx.shapes.picture import Picture
 from pptx.util import Emu
 
 from .errors import Location, Problem
@@ -334,14 +335,33 @@ def _paragraphs(txbody, frame: TextFrame, scene: DeckScene, fonts: dict[str, str
         _sub(txbody, "a:p")
 
 
-def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph, shape_id: int) -> None:
+def _picture(slide, shape_id: int, frame: ImageFrame, images: dict[Path, object]):
+    """A picture of *frame* (python-pptx's ``add_picture``, with one image part per file and deck).
+
+    ``add_picture`` reads and hashes the file again for every picture, then looks through
+    every part of the package for one with the same hash: the logo of every slide made
+    that quadratic in the number of slides.
+    """
+    part = images.get(frame.path)
+    if part is None:
+        part, rel = slide.part.get_or_add_image_part(frame.path)
+        images[frame.path] = part
+    else:
+        rel = slide.part.relate_to(part, RT.IMAGE)
+    # name and alt text are set on the element: python-pptx writes the name into its XML unescaped
+    pic = slide.shapes._spTree.add_pic(shape_id, "Picture", "", rel, emu(frame.box.x), emu(frame.box.y),
+                                       emu(frame.box.w), emu(frame.box.h))
+    return Picture(pic, slide.shapes)
+
+
+def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph, shape_id: int,
+          images: dict[Path, object]) -> None:
     shapes = slide.shapes
     if isinstance(frame, ShapeFrame):
         _shape(shapes._spTree, shape_id, frame)
         return
     if isinstance(frame, ImageFrame):
-        pic = shapes.add_picture(frame.path, emu(frame.box.x), emu(frame.box.y),
-                                 emu(frame.box.w), emu(frame.box.h))
+        pic = _picture(slide, shape_id, frame, images)
         if frame.crop_circle:  # a round portrait: crop the photo to a centred square first
             iw, ih = pic.image.size
             excess = (max(iw, ih) - min(iw, ih)) / 2 / max(iw, ih)
@@ -361,16 +381,26 @@ def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph, shape
     _text_box(shapes._spTree, shape_id, frame, scene, fonts, slide.part)
 
 
-def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object], template: PptxTemplate) -> None:
-    slide = prs.slides.add_slide(layouts[template.layout_for(s.kind)])
-    title_ph = next((ph for ph in slide.placeholders if ph.placeholder_format.type in TITLE_TYPES), None)
-    for ph in list(slide.placeholders):
-        if title_ph is None or ph.shape_id != title_ph.shape_id:
-            ph._element.getparent().remove(ph._element)
+def _new_slide(prs, layout, with_title: bool):
+    """A slide on *layout* (``prs.slides.add_slide``) with only the layout's title placeholder, if wanted.
+
+    Every frame other than the title is drawn as a text box, shape or picture, so the
+    layout's other placeholders would only be removed again.
+    """
+    rel, slide = prs.part.add_slide(layout)
+    if with_title:
+        title = next((ph for ph in layout.iter_cloneable_placeholders() if ph.element.ph_type in TITLE_TYPES), None)
+        if title is not None:
+            slide.shapes.clone_placeholder(title)
+    prs.slides._sldIdLst.add_sldId(rel)
+    return slide
+
+
+def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object], template: PptxTemplate,
+               images: dict[Path, object]) -> None:
     has_title = any(isinstance(f, TextFrame) and f.role == "title" for f in s.frames)
-    if title_ph is not None and not has_title:
-        title_ph._element.getparent().remove(title_ph._element)
-        title_ph = None
+    slide = _new_slide(prs, layouts[template.layout_for(s.kind)], has_title)
+    title_ph = next(iter(slide.placeholders), None)
     bg = slide.background.fill
     bg.solid()
     bg.fore_color.rgb = _rgb(s.background)
@@ -378,9 +408,9 @@ def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object],
     next_id = max((int(i) for i in slide.shapes._spTree.xpath("//@id") if i.isdigit()), default=0) + 1
     for frame in s.frames:
         if isinstance(frame, TextFrame) and frame.role == "title" and title_ph is not None:
-            _draw(slide, frame, scene, scene.fonts, title_ph, 0)  # keeps its id
+            _draw(slide, frame, scene, scene.fonts, title_ph, 0, images)  # keeps its id
             continue
-        _draw(slide, frame, scene, scene.fonts, title_ph, next_id)
+        _draw(slide, frame, scene, scene.fonts, title_ph, next_id, images)
         next_id += 1
     if s.notes:
         slide.notes_slide.notes_text_frame.text = s.notes
@@ -451,20 +481,6 @@ def _app_properties(prs, scene: DeckScene) -> None:
     ).encode("utf-8")
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry dates and attributes, so equal inputs give equal bytes."""
-    zin = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 3
-            zout.writestr(zi, zin.read(info.filename))
-    return out.getvalue()
-
-
 def _drop_slides(prs) -> None:
     """Remove a template's own sample slides (no public API: python-pptx#67)."""
     ids = prs.slides._sldIdLst
@@ -483,10 +499,40 @@ def render_pptx(scene: DeckScene, template: PptxTemplate | None = None) -> bytes
         prs = Presentation(str(template.path))
         _drop_slides(prs)
     layouts = {lay.name: lay for lay in prs.slide_layouts}
+    images: dict[Path, object] = {}
     for s in scene.slides:
-        _add_slide(prs, s, scene, layouts, template)
+        _add_slide(prs, s, scene, layouts, template, images)
     _core_properties(prs, scene)
     _app_properties(prs, scene)
-    buf = io.BytesIO()
-    prs.save(buf)
-    return normalize_zip(buf.getvalue())
+    return _save(prs)
+
+
+def _save(prs) -> bytes:
+    """The package of *prs* as ``prs.save`` writes it, with fixed entry dates and attributes.
+
+    Equal inputs give equal bytes. Writing the entries ourselves (python-pptx's order:
+    content types, package relationships, then each part and its relationships) saves
+    compressing everything twice, as saving and then rewriting the archive did.
+    """
+    from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from pptx.opc.serialized import _ContentTypesItem
+    from pptx.opc.oxml import serialize_part_xml
+
+    package = prs.part.package
+    parts = tuple(package.iter_parts())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        def write(uri, blob: bytes) -> None:
+            info = zipfile.ZipInfo(uri.membername, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zout.writestr(info, blob)
+
+        write(CONTENT_TYPES_URI, serialize_part_xml(_ContentTypesItem.xml_for(parts)))
+        write(PACKAGE_URI.rels_uri, package._rels.xml)
+        for part in parts:
+            write(part.partname, part.blob)
+            if part._rels:
+                write(part.partname.rels_uri, part.rels.xml)
+    return out.getvalue()

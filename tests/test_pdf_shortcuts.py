@@ -73,6 +73,19 @@ def test_every_locale_of_the_example_is_read_as_xml_into_the_html_tree(scenes):
         assert differences(html5_tree(html), tree) == [], scene.locale
 
 
+def test_alike_inline_styles_become_one_rule_each(example_html):
+    from deckgen.render_pdf import share_styles
+
+    tree = xhtml_tree(example_html)
+    styles = [e.get("style") for e in tree.iter() if e.get("style")]
+    share_styles(tree)
+    assert not [e for e in tree.iter() if e.get("style")]
+    rules = tree.find("head")[-1].text.splitlines()
+    assert len(rules) == len(set(styles)) < len(styles)  # alike paragraphs share one rule
+    first = next(e for e in tree.iter() if "deckgen-s0" in (e.get("class") or "").split())
+    assert rules[0] == f".deckgen-s0.deckgen-s0.deckgen-s0 {{ {styles[0]} }}" and first.get("class").startswith("slide ")
+
+
 def test_a_layout_override_turns_the_xml_reading_off(tmp_path):
     deck = tmp_path / "deck"
     (deck / "layouts" / "slides").mkdir(parents=True)

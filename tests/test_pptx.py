@@ -231,6 +231,14 @@ def test_image_is_embedded_as_png(slides):
     assert picture.image.content_type == "image/png"
 
 
+def test_each_image_file_is_stored_once(built, slides):
+    logos = [sh for s in slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE and sh.name == "logo"]
+    assert len(logos) >= 12  # on nearly every slide
+    media = [n for n in zipfile.ZipFile(built.pptx).namelist() if n.startswith("ppt/media/")]
+    assert len(media) == len({sh.image.sha1 for s in slides for sh in s.shapes
+                              if sh.shape_type == MSO_SHAPE_TYPE.PICTURE}) == 3  # two logos and the diagram
+
+
 def test_speaker_notes_of_the_cover(slides):
     cover = slide(slides, "cover")
     assert cover.has_notes_slide

@@ -79,7 +79,7 @@ def preload() -> None:
     import_weasyprint()
     import weasyprint.pdf  # noqa: F401  (the PDF writer and its font subsetting)
 
-    from . import i18n, layouts  # noqa: F401
+    from . import layouts, scene  # noqa: F401  (a job holds a scene; the catalogs are read only if needed)
 
     logger = logging.getLogger("weasyprint")
     old_disabled, logger.disabled = logger.disabled, True

@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from .errors import DeckgenError
-from .workers import tune_gc
 
 HELP_BUILD = """Build decks into PPTX and PDF.
 
@@ -57,7 +56,6 @@ def run() -> None:
     written and renamed and the PDF workers are stopped, so once the exit handlers have run
     (they remove temporary folders) and the output is flushed, the process ends at once.
     """
-    tune_gc()
     try:
         main(prog_name="deckgen")  # standalone mode: always ends with SystemExit
         code: object = 0

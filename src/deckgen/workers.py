@@ -93,17 +93,6 @@ def preload() -> None:
     gc.freeze()  # what the workers inherit is never scanned again (nor its pages copied by the scan)
 
 
-def tune_gc() -> None:
-    """Collect garbage less often than Python's default (every 700 new objects).
-
-    A build allocates millions of short-lived objects (WeasyPrint's boxes and styles, XML
-    elements), and the default made the collector take 5 to 10 % of the time, mostly
-    scanning objects that were still in use. Cycles still get collected, just in larger
-    batches.
-    """
-    gc.set_threshold(20_000, 20, 20)
-
-
 def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"the warm-up render reads nothing ({url})")
 
@@ -117,7 +106,6 @@ def _warm_up(tmp: str) -> None:
     """
     global _RENDERER
     tempfile.tempdir = tmp
-    tune_gc()
     try:
         preload()  # already done by the fork server: then this costs nothing
         from .render_pdf import PdfRenderer

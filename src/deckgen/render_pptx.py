@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
+from pptx.parts.slide import SlidePart
 from pptx.shapes.picture import Picture
 from pptx.util import Emu
 
@@ -381,25 +383,45 @@ def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph, shape
     _text_box(shapes._spTree, shape_id, frame, scene, fonts, slide.part)
 
 
-def _new_slide(prs, layout, with_title: bool):
-    """A slide on *layout* (``prs.slides.add_slide``) with only the layout's title placeholder, if wanted.
+class _Slides:
+    """Adds slides to one presentation, each in constant time, and keeps what they share (image parts).
 
-    Every frame other than the title is drawn as a text box, shape or picture, so the
-    layout's other placeholders would only be removed again.
+    python-pptx's ``add_slide`` looks through every relationship of the presentation for
+    one to the new slide (there is none: the slide is new) and through every slide id for
+    the largest, which made a long deck quadratic (on 1,500 slides, a third of the PPTX
+    time). Here the relationship is added directly and the ids counted: the same rIds,
+    ids and part names as ``add_slide`` gives.
     """
-    rel, slide = prs.part.add_slide(layout)
-    if with_title:
-        title = next((ph for ph in layout.iter_cloneable_placeholders() if ph.element.ph_type in TITLE_TYPES), None)
-        if title is not None:
-            slide.shapes.clone_placeholder(title)
-    prs.slides._sldIdLst.add_sldId(rel)
-    return slide
+
+    def __init__(self, prs) -> None:
+        self.prs = prs
+        self._ids = itertools.count(prs.slides._sldIdLst._next_id)
+        self.images: dict[Path, object] = {}
+
+    def add(self, layout, with_title: bool):
+        """A slide on *layout* with only the layout's title placeholder, if wanted.
+
+        Every frame other than the title is drawn as a text box, shape or picture, so the
+        layout's other placeholders would only be removed again.
+        """
+        part = self.prs.part
+        slide_part = SlidePart.new(part._next_slide_partname, part.package, layout.part)
+        rel = part._rels._add_relationship(RT.SLIDE, slide_part)
+        slide = slide_part.slide
+        if with_title:
+            title = next((ph for ph in layout.iter_cloneable_placeholders() if ph.element.ph_type in TITLE_TYPES),
+                         None)
+            if title is not None:
+                slide.shapes.clone_placeholder(title)
+        self.prs.slides._sldIdLst._add_sldId(id=next(self._ids), rId=rel)
+        return slide
 
 
-def _add_slide(prs, s: SlideScene, scene: DeckScene, layouts: dict[str, object], template: PptxTemplate,
-               images: dict[Path, object]) -> None:
+def _add_slide(slides: _Slides, s: SlideScene, scene: DeckScene, layouts: dict[str, object],
+               template: PptxTemplate) -> None:
     has_title = any(isinstance(f, TextFrame) and f.role == "title" for f in s.frames)
-    slide = _new_slide(prs, layouts[template.layout_for(s.kind)], has_title)
+    slide = slides.add(layouts[template.layout_for(s.kind)], has_title)
+    images = slides.images
     title_ph = next(iter(slide.placeholders), None)
     bg = slide.background.fill
     bg.solid()
@@ -499,9 +521,9 @@ def render_pptx(scene: DeckScene, template: PptxTemplate | None = None) -> bytes
         prs = Presentation(str(template.path))
         _drop_slides(prs)
     layouts = {lay.name: lay for lay in prs.slide_layouts}
-    images: dict[Path, object] = {}
+    slides = _Slides(prs)
     for s in scene.slides:
-        _add_slide(prs, s, scene, layouts, template, images)
+        _add_slide(slides, s, scene, layouts, template)
     _core_properties(prs, scene)
     _app_properties(prs, scene)
     return _save(prs)

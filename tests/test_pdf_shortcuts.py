@@ -16,9 +16,9 @@ from markupsafe import escape
 
 from deckgen import render_pdf
 from deckgen.build import Builder, BuildOptions
-from deckgen.layouts import Sandbox, environment, layout_path
+from deckgen.layouts import Sandbox, builtin_layouts_only, environment, layout_path
 from deckgen.load import load_decks
-from deckgen.render_pdf import PdfRenderer, builtin_layouts_only, render_html, xhtml_tree
+from deckgen.render_pdf import PdfRenderer, render_html, xhtml_tree
 
 
 def differences(a, b, path: str = "") -> list[str]:

@@ -78,6 +78,15 @@ def environment(search: list[Path], sandbox: Sandbox) -> Environment:
     return env
 
 
+def builtin_layouts_only(env: Environment) -> bool:
+    """Whether every layout *env* has loaded is one of deckgen's own (no deck or project override)."""
+    for template in env.cache.values() if env.cache is not None else ():
+        filename = template.filename
+        if filename is None or not Path(filename).is_relative_to(PACKAGE_LAYOUTS):
+            return False
+    return True
+
+
 def install(env: Environment, translator: Any) -> None:
     """Make the layouts speak *translator*'s language (gettext, pgettext and plural forms)."""
     env.install_gettext_callables(  # type: ignore[attr-defined]

@@ -11,13 +11,12 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, TemplateError
 
 from .errors import RenderError
-from .layouts import Sandbox
+from .layouts import Sandbox, builtin_layouts_only
 from .scene import DeckScene
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,19 +111,17 @@ def import_weasyprint() -> Any:
     """Import WeasyPrint, skipping the slow native-library probing on Linux."""
     import sys
 
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
-        import weasyprint
+    if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
+        import ctypes.util
 
-        _encode_images_once()
-        return weasyprint
-    import ctypes.util
+        original = ctypes.util.find_library
+        ctypes.util.find_library = _find_library_quickly  # type: ignore[assignment]
+        try:
+            import weasyprint  # noqa: F401
+        finally:
+            ctypes.util.find_library = original
+    import weasyprint
 
-    original = ctypes.util.find_library
-    ctypes.util.find_library = _find_library_quickly  # type: ignore[assignment]
-    try:
-        import weasyprint
-    finally:
-        ctypes.util.find_library = original
     _encode_images_once()
     return weasyprint
 
@@ -287,17 +284,6 @@ def share_styles(root: Any) -> None:
         sheet = head.makeelement("style", {})
         sheet.text = "".join(f".{n}.{n}.{n} {{ {style} }}\n" for style, n in names.items())
         head.append(sheet)
-
-
-def builtin_layouts_only(env: Environment) -> bool:
-    """Whether every layout *env* has loaded is one of deckgen's own (no deck or project override)."""
-    from .layouts import PACKAGE_LAYOUTS
-
-    for template in env.cache.values() if env.cache is not None else ():
-        filename = template.filename
-        if filename is None or not Path(filename).is_relative_to(PACKAGE_LAYOUTS):
-            return False
-    return True
 
 
 def xhtml_tree(html: str) -> Any | None:

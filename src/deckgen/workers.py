@@ -104,13 +104,9 @@ def _warm_up(tmp: str) -> None:
     when its font configuration is garbage-collected, which a stopped worker never does:
     the main process removes *tmp* instead.
     """
-    global _RENDERER
     tempfile.tempdir = tmp
     try:
         preload()  # already done by the fork server: then this costs nothing
-        from .render_pdf import PdfRenderer
-
-        _RENDERER = PdfRenderer()
     except Exception:  # noqa: BLE001 - rendering will raise it again, where it is reported
         pass
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,76 @@ def test_committed_template_is_up_to_date(project: Path) -> None:
     before = (project / POT).read_bytes()
     run_cli_ok("i18n", "extract", EXAMPLE_DIR)
     assert (project / POT).read_bytes() == before, "run 'deckgen i18n extract' and commit decks/*/locales"
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root,
+                          check=True, capture_output=True, text=True).stdout
+
+
+def _catalog_cycle_status(root: Path, run: Callable[..., None]) -> list[str]:
+    """Commit *root*, run extract, update and init of a new language on the unchanged deck; return
+    what git sees changed."""
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "project")
+    run("i18n", "extract", EXAMPLE_DIR)
+    run("i18n", "update", EXAMPLE_DIR)
+    run("i18n", "init", EXAMPLE_DIR, "pl")
+    return _git(root, "status", "--porcelain", "--untracked-files=all").splitlines()
+
+
+@pytest.mark.parametrize("babel_version", ["2.18.0", "2.19.0", "3.1.0"])
+def test_catalog_commands_on_an_unchanged_deck_leave_git_clean(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               babel_version: str) -> None:
+    """Only a tool version (Generated-By) and the dates differ: no file is rewritten but the new one."""
+    import babel.messages.catalog
+
+    monkeypatch.setattr(babel.messages.catalog, "VERSION", babel_version)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 2030: another day than the committed files'
+    status = _catalog_cycle_status(project, run_cli_ok)
+    assert status == [f"?? {po('pl').as_posix()}"]
+
+
+# Babel 2.18.0 from PyPI, pinned by hash like the lock file: the release the committed catalogs were made with
+BABEL_2_18 = "babel==2.18.0 --hash=sha256:e2b422b277c2b9a9630c1d7903c2a00d0830c409c59ac8cae9081c92f1aeba35"
+
+
+@pytest.mark.slow
+def test_catalog_commands_leave_git_clean_under_another_real_babel_release(project: Path, tmp_path: Path) -> None:
+    """The real Babel 2.18.0, imported before the locked release, on catalogs written by the locked release."""
+    run_cli_ok("i18n", "update", EXAMPLE_DIR)  # written by the locked Babel
+    site = tmp_path / "babel-2.18"
+    (tmp_path / "req.txt").write_text(BABEL_2_18 + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--require-hashes",
+                    "--target", str(site), "-r", str(tmp_path / "req.txt")], check=True, timeout=600)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def run(*args: str | Path) -> None:
+        result = subprocess.run([sys.executable, "-m", "deckgen", *map(str, args)], env=env, capture_output=True,
+                                text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+    version = subprocess.run([sys.executable, "-c", "import babel; print(babel.__version__)"], env=env,
+                             capture_output=True, text=True).stdout.strip()
+    assert version == "2.18.0"
+    assert _catalog_cycle_status(project, run) == [f"?? {po('pl').as_posix()}"]
+
+
+def test_catalog_headers_name_the_deck_and_its_contact() -> None:
+    cat = read(REPO / POT)
+    headers = dict(cat.mime_headers)
+    assert (REPO / POT).read_text().count('"Project-Id-Version: hcsmeu-anniversary\\n"') == 1
+    assert headers["Report-Msgid-Bugs-To"] == "hcsmeufr@gmail.com"
+    for locale in SHIPPED:
+        text = (REPO / po(locale)).read_text()
+        assert "VERSION" not in text and "EMAIL@ADDRESS" not in text.split("Last-Translator")[0]
+
+
+def test_references_to_deckgen_layouts_resolve_from_the_repository_root() -> None:
+    refs = {file for msg in read(REPO / POT) for file, _ in msg.locations}
+    own = [f for f in refs if "layouts/" in f]
+    assert own and all((REPO / f).is_file() for f in own), own
+    assert all((REPO / f).is_file() for f in refs)
 
 
 def test_same_english_word_on_two_slides_has_two_contexts(project: Path) -> None:

@@ -22,7 +22,8 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
-from babel.messages.pofile import write_po
+from babel import UnknownLocaleError
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .errors import TranslationError, display_path
 from .i18n import (
@@ -95,7 +96,9 @@ def extract_layout_messages(search: list[Path], project: Path) -> list[Extracted
             if name in seen:
                 continue
             seen.add(name)
-            ref = (f"deckgen/layouts/{name}" if folder.resolve() == PACKAGE_LAYOUTS.resolve()
+            # deckgen's own layouts are named from the root of deckgen's repository, where
+            # translation platforms (Weblate, Crowdin) look the reference up
+            ref = (f"src/deckgen/layouts/{name}" if folder.resolve() == PACKAGE_LAYOUTS.resolve()
                    else _relative(file, project))
             for lineno, message, comments, context in extract_from_file(
                     "jinja2", str(file), comment_tags=("Translators:",),
@@ -109,12 +112,31 @@ def extract_layout_messages(search: list[Path], project: Path) -> list[Extracted
     return out
 
 
+def deck_contact(deck: Deck) -> str:
+    """Where translators report a problem in the source text (the PO header ``Report-Msgid-Bugs-To``).
+
+    The deck's ``contact``; else the first e-mail address of its channels; else its author.
+    """
+    if deck.contact:
+        return deck.contact
+    for slide in deck.slides:
+        for channel in getattr(slide, "channels", ()):
+            if channel.email:
+                return channel.email
+    return deck.author
+
+
+def _catalog(deck: Deck, **kw: Any) -> Catalog:
+    """An empty catalog of *deck*, with the headers every catalog of the deck shares."""
+    return Catalog(project=deck.id, version=None, copyright_holder=deck.organisation or deck.author,
+                   msgid_bugs_address=deck_contact(deck), charset="utf-8", fuzzy=False, **kw)
+
+
 def template_catalog(deck: Deck, messages: list[Extracted], creation: dt.datetime) -> Catalog:
-    cat = Catalog(project=deck.id, version=None, copyright_holder=deck.organisation or deck.author,
-                  creation_date=creation, revision_date=creation, charset="utf-8", fuzzy=False,
-                  header_comment=(f"# Translation template of the deck '{deck.id}'.\n"
-                                  "# Made by 'deckgen i18n extract'; do not edit: start a language with\n"
-                                  "# 'deckgen i18n init DECK_DIR LOCALE' (docs/translating.md).\n#"))
+    cat = _catalog(deck, creation_date=creation, revision_date=creation,
+                   header_comment=(f"# Translation template of the deck '{deck.id}'.\n"
+                                   "# Made by 'deckgen i18n extract'; do not edit: start a language with\n"
+                                   "# 'deckgen i18n init DECK_DIR LOCALE' (docs/translating.md).\n#"))
     for m in messages:
         existing = cat.get(m.msgid if isinstance(m.msgid, str) else m.msgid[0], context=m.context)
         if existing is not None:
@@ -124,19 +146,46 @@ def template_catalog(deck: Deck, messages: list[Extracted], creation: dt.datetim
     return cat
 
 
+# Babel writes "Project-Id-Version: <project> <version>" and "VERSION" when there is no
+# version; a deck has an id, not a version, so the header carries the id alone.
+_PROJECT_LINE = re.compile(rb'^"Project-Id-Version: [^"\n]*\\n"$', re.M)
+
+
 def _po_bytes(catalog: Catalog) -> bytes:
     buf = io.BytesIO()
     write_po(buf, catalog, width=78, sort_output=False, include_previous=True, omit_header=False,
              ignore_obsolete=False)
-    text = buf.getvalue()
-    return text
+    project = str(catalog.project).encode().replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    return _PROJECT_LINE.sub(lambda _: b'"Project-Id-Version: ' + project + b'\\n"', buf.getvalue(), count=1)
 
 
-_DATE_LINE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', re.M)
+#: header fields that only record when, or with which tool version, a catalog was written:
+#: a change in them alone is no reason to rewrite a file (no churn in volunteers' git trees)
+VOLATILE_HEADERS = frozenset({"pot-creation-date", "po-revision-date", "generated-by"})
 
 
-def _same_but_dates(a: bytes, b: bytes) -> bool:
-    return _DATE_LINE.sub(b"", a) == _DATE_LINE.sub(b"", b)
+def catalog_signature(data: bytes) -> tuple[Any, ...] | None:
+    """What a catalog file says: its header comment, its headers but the volatile ones, and every
+    message (context, source, translation, references, comments, flags, previous source),
+    obsolete ones included, in file order. None if it cannot be read."""
+    try:
+        cat = read_po(io.BytesIO(data), abort_invalid=True)
+    except (PoFileError, ValueError, UnknownLocaleError):  # an unreadable old file is simply rewritten
+        return None
+    headers = tuple((k, v) for k, v in cat.mime_headers if k.lower() not in VOLATILE_HEADERS)
+
+    def message(m: Any) -> tuple[Any, ...]:
+        return (m.context, m.id, m.string, tuple(m.locations), tuple(sorted(m.flags)),
+                tuple(m.auto_comments), tuple(m.user_comments), tuple(m.previous_id))
+
+    return (cat.header_comment, headers, tuple(message(m) for m in cat if m.id),
+            tuple(message(m) for m in cat.obsolete.values()))
+
+
+def same_catalog(old: bytes, new: bytes) -> bool:
+    """Whether two catalog files differ at most in their dates and tool versions."""
+    a = catalog_signature(old)
+    return a is not None and a == catalog_signature(new)
 
 
 def build_date() -> dt.datetime:
@@ -148,12 +197,12 @@ def build_date() -> dt.datetime:
 
 
 def write_if_changed(file: Path, render: Any) -> bool:
-    """Write ``render(date)`` unless only the dates would change; True if written."""
+    """Write ``render(date)`` unless only dates or tool versions would change; True if written."""
     from .build import write_atomic
 
     old = file.read_bytes() if file.is_file() else None
     data = render(build_date())
-    if old is not None and _same_but_dates(old, data):
+    if old is not None and same_catalog(old, data):
         return False
     write_atomic(file, data)
     return True
@@ -229,12 +278,12 @@ def init(loaded: LoadedDeck, project: Path, locale: str) -> Path:
     extract(loaded, project)
     template = _read_template(loaded.directory)
     name = parsed.get_display_name("en")
-    cat = Catalog(locale=parsed, domain=DOMAIN, project=loaded.deck.id, version=None,
-                  copyright_holder=loaded.deck.organisation or loaded.deck.author,
-                  creation_date=template.creation_date, revision_date=build_date(), fuzzy=False,
-                  header_comment=(f"# {name} translation of the deck '{loaded.deck.id}'.\n"
-                                  "# Translate each msgstr in Poedit or any PO editor; keep **bold**, *italic*,\n"
-                                  "# ^sup^ marks and %(name)s placeholders as in the source (docs/translating.md).\n#"))
+    cat = _catalog(loaded.deck, locale=parsed, domain=DOMAIN, creation_date=template.creation_date,
+                   revision_date=build_date(),
+                   header_comment=(f"# {name} translation of the deck '{loaded.deck.id}'.\n"
+                                   "# Translate each msgstr in Poedit or any PO editor; keep **bold**, *italic*,\n"
+                                   "# ^sup^ marks and %(name)s placeholders as in the source "
+                                   "(docs/translating.md).\n#"))
     cat.language_team = f"{name} <{loaded.deck.id}>"  # type: ignore[assignment]
     for msg in template:
         if msg.id:
@@ -246,15 +295,17 @@ def init(loaded: LoadedDeck, project: Path, locale: str) -> Path:
     return file
 
 
-def _merge(po: Catalog, template: Catalog) -> Catalog:
+def _merge(po: Catalog, template: Catalog, deck: Deck) -> Catalog:
     """Update *po* from *template*: keep translations, fuzzy-match changed texts within their context."""
     old = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in po if m.id}
     old_obsolete = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in po.obsolete.values()}
-    cat = Catalog(locale=po.locale, domain=po.domain, project=po.project, version=po.version,
-                  copyright_holder=po.copyright_holder, creation_date=template.creation_date,
-                  revision_date=po.revision_date, fuzzy=False, header_comment=po.header_comment)
+    cat = _catalog(deck, locale=po.locale, domain=po.domain, creation_date=template.creation_date,
+                   revision_date=po.revision_date, header_comment=po.header_comment)
     cat.language_team = po.language_team  # type: ignore[assignment]
     cat.last_translator = po.last_translator  # type: ignore[assignment]
+    # keep the catalog's own plural rule: Babel would put its CLDR version's rule here (French has
+    # three forms since CLDR 48), which would change the header and invalidate every plural entry
+    cat.mime_headers = [("Plural-Forms", po.plural_forms)]  # type: ignore[assignment]
     used: set[tuple[str | None, str]] = set()
     for t in template:
         if not t.id:
@@ -310,10 +361,8 @@ def update(loaded: LoadedDeck, project: Path) -> list[tuple[Path, bool]]:
     for locale in catalog_locales(loaded.directory):
         file = po_path(loaded.directory, locale)
         po = read_catalog(file, locale)
-        merged = _merge(po, template)
-        old = file.read_bytes()
-        data = _po_bytes(merged)
-        if _same_but_dates(old, data):
+        merged = _merge(po, template, loaded.deck)
+        if same_catalog(file.read_bytes(), _po_bytes(merged)):
             out.append((file, False))
             continue
         merged.revision_date = build_date()

@@ -383,6 +383,10 @@ class Deck(Model):
     date: dt.date
     keywords: list[str] = Field(default_factory=list)
     slideshare: Url | None = Field(default=None, description="Where the deck is published, for announcements.")
+    contact: str | None = Field(
+        default=None, pattern=r"^([\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+)$",
+        description="Where translators report a problem in the source text: an e-mail or web address "
+                    "(catalog header Report-Msgid-Bugs-To; default: the first e-mail of the channels).")
     events: list[Event] = Field(default_factory=list)
     slides: list[Slide] = Field(min_length=1)
     _i18n = ("title", "subject", "keywords")

@@ -344,7 +344,7 @@ def test_announcement_words_are_extracted_into_the_deck_catalog(project):
                            ("announce.coming-up", "Coming up"),
                            ("announce.next-dates", "Next dates")]:
         assert f'msgctxt "{context}"\nmsgid "{msgid}"' in pot
-    assert "#: deckgen/layouts/announce/macros.j2:" in pot
+    assert "#: src/deckgen/layouts/announce/macros.j2:" in pot
 
 
 DECK = """\

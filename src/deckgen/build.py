@@ -45,6 +45,29 @@ FORMATS = ("pptx", "pdf")
 PART_TIMEOUT = 600
 
 
+@dataclass(frozen=True, order=True)
+class Shard:
+    """The *index*-th of *count* parts of a build (``--shard 2/3``), counted from 1."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``K/N`` with 1 ≤ K ≤ N; ValueError saying what is expected otherwise."""
+        k, sep, n = text.partition("/")
+        if not sep or not k.strip().isdigit() or not n.strip().isdigit():
+            raise ValueError(f"'{text}' is not a shard; write K/N, e.g. 2/3 for the second of three parts")
+        shard = cls(int(k), int(n))
+        if shard.count < 1 or not 1 <= shard.index <= shard.count:
+            raise ValueError(f"'{text}' is not a shard: K must be between 1 and N, e.g. 1/{max(shard.count, 1)} "
+                             f"to {max(shard.count, 1)}/{max(shard.count, 1)}")
+        return shard
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     out: Path = Path("dist")
@@ -55,6 +78,7 @@ class BuildOptions:
     strict: bool = False
     fuzzy: bool = False  # use fuzzy (unreviewed) translations
     force: bool = False  # rebuild outputs whose inputs did not change
+    shard: Shard | None = None  # build only this part of the units (CI matrices)
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,8 @@ class BuildReport:
     unchanged: list[Output] = field(default_factory=list)  # up to date: not rebuilt
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    units: int = 0  # (deck, brand, locale) units this build made or found up to date
+    all_units: int = 0  # units of the whole build, every shard included
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -192,6 +218,7 @@ class Builder:
     #: what the output folder holds; None builds everything and records nothing
     manifest: Manifest | None = None
     done: list[UnitResult] = field(default_factory=list)  # what the last render did, unit by unit
+    all_units: int = 0  # units of the last plan before sharding
     _prints: Fingerprints = field(default_factory=Fingerprints)
     _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
     _envs: dict[Path, tuple[Any, Sandbox]] = field(default_factory=dict)
@@ -247,7 +274,8 @@ class Builder:
             units.extend(Unit(loaded, project, brand, locale) for locale in locales)
         if problems:
             raise DeckgenError(problems)
-        return units
+        self.all_units = len(units)
+        return shard_units(units, self.options.shard) if self.options.shard else units
 
     def _env(self, unit: Unit) -> tuple[Any, Sandbox]:
         key = unit.loaded.directory
@@ -256,7 +284,8 @@ class Builder:
             self._envs[key] = (environment(layout_path(unit.loaded.directory, unit.project), sandbox), sandbox)
         return self._envs[key]
 
-    def _fingerprints(self, unit: Unit) -> dict[str, tuple[Path, str]]:
+    def fingerprints(self, unit: Unit) -> dict[str, tuple[Path, str]]:
+        """Per format: the output path of *unit* and the fingerprint of its inputs."""
         loaded, locale = unit.loaded, unit.locale
         catalog = None if locale == loaded.deck.language else catalog_path(loaded.directory, locale)
         return {fmt: (output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override),
@@ -269,7 +298,7 @@ class Builder:
         loaded, brand, locale = unit.loaded, unit.brand, unit.locale
         out = UnitResult()
         if self.manifest is not None:
-            prints = self._fingerprints(unit)
+            prints = self.fingerprints(unit)
             out.inputs = {path: fp for path, fp in prints.values()}
             if not self.options.force and all(self.manifest.fresh(p, fp) for p, fp in prints.values()):
                 for fmt, (path, _) in prints.items():
@@ -383,6 +412,64 @@ class UnitResult:
     inputs: dict[Path, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
 
 
+def unit_cost(unit: Unit) -> int:
+    """What a unit costs to build, in slides (the render time is about proportional), plus one for
+    the fixed part (catalog, brand, package)."""
+    return len(unit.loaded.deck.slides) + 1
+
+
+def shard_units(units: list[Unit], shard: Shard) -> list[Unit]:
+    """The units of *shard*: a deterministic, balanced split of *units* into ``shard.count`` parts.
+
+    Longest first, each to the part with the least work so far (ties: the lower part). It depends
+    only on the decks' ids, brands, locales and slide counts, never on the machine or the order of
+    the folders given, so every shard of a CI matrix computes the same split.
+    """
+    def key(u: Unit) -> tuple[int, str, str, str]:
+        return (-unit_cost(u), u.loaded.deck.id, u.brand.id, u.locale)
+
+    load = [0] * shard.count
+    mine = []
+    for u in sorted(units, key=key):
+        part = min(range(shard.count), key=lambda i: (load[i], i))
+        load[part] += unit_cost(u)
+        if part == shard.index - 1:
+            mine.append(u)
+    keep = {id(u) for u in mine}
+    return [u for u in units if id(u) in keep]  # in build order
+
+
+@dataclass(frozen=True)
+class PlannedOutput:
+    """One output a build would make (``deckgen plan``)."""
+
+    deck: str
+    deck_dir: str
+    brand: str
+    locale: str
+    format: str
+    output: str
+    fingerprint: str  # of every input of the output (incremental.Fingerprints)
+    up_to_date: bool  # the output folder holds it, made from the same inputs
+    cost: int  # unit_cost of its unit
+
+
+def plan(deck_dirs: list[Path], options: BuildOptions) -> list[PlannedOutput]:
+    """Every output a build with *options* would make (its shard only, with ``options.shard``), in build
+    order; raise :class:`DeckgenError` for the problems a build would stop on before rendering."""
+    from .incremental import Manifest
+
+    builder = Builder(options, manifest=Manifest.load(options.out))
+    out = []
+    for unit in builder.plan(load_decks(deck_dirs)):
+        for fmt, (path, fingerprint) in builder.fingerprints(unit).items():
+            out.append(PlannedOutput(unit.loaded.deck.id, display_path(unit.loaded.directory), unit.brand.id,
+                                     unit.locale, fmt, display_path(path), fingerprint,
+                                     not options.force and builder.manifest.fresh(path, fingerprint),
+                                     unit_cost(unit)))
+    return out
+
+
 def _check_collisions(decks: list[LoadedDeck]) -> None:
     seen: dict[str, LoadedDeck] = {}
     problems = []
@@ -408,10 +495,12 @@ def build(deck_dirs: list[Path], options: BuildOptions,
     manifest = Manifest.load(options.out)
     builder = Builder(options, progress, pool=pool, manifest=manifest)
     results, warnings = builder.render(decks)
+    if not builder.done:  # an empty shard: nothing to write, not even the manifest
+        return BuildReport(all_units=builder.all_units, seconds=time.perf_counter() - started)
     if options.strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])
-    report = BuildReport(warnings=warnings)
+    report = BuildReport(warnings=warnings, units=len(builder.done), all_units=builder.all_units)
     write_all([(path, data) for path, data, _ in results])
     inputs = {p: fp for d in builder.done for p, fp in d.inputs.items()}
     unit_warnings = {p: [str(w) for w in d.warnings] for d in builder.done for p in d.inputs}

@@ -76,6 +76,26 @@ def run() -> None:
     os._exit(int(code or 0))
 
 
+class ShardParam(click.ParamType):
+    """``K/N``: the K-th of N parts of a build (a usage error, exit code 2, otherwise)."""
+
+    name = "K/N"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from .build import Shard
+
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SHARD_HELP = ("Build only the K-th of N balanced parts of the units (deck × brand × locale), e.g. 2/3; "
+              "the N parts together make exactly the full build (docs/ci.md).")
+
+
 def _human(size: int) -> str:
     for unit in ("B", "KiB", "MiB"):
         if size < 1024 or unit == "MiB":
@@ -130,15 +150,16 @@ def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="PDF worker processes [default: one per processor; 1 renders in this process].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@click.option("--shard", type=ShardParam(), default=None, help=SHARD_HELP)
 def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
           brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, force: bool, jobs: int | None,
-          quiet: bool) -> None:
+          quiet: bool, shard) -> None:
     from . import workers
 
     if brand and chapter:
         raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
-    if not force and not chapter and _nothing_changed(deck_dirs, out, formats, locales, brand, fuzzy, strict,
-                                                      quiet):
+    if not force and not chapter and not shard and _nothing_changed(deck_dirs, out, formats, locales, brand,
+                                                                    fuzzy, strict, quiet):
         return
 
     # start the PDF workers first, while this process is small: they import WeasyPrint
@@ -149,7 +170,7 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
     # (the default starts a worker even for one PDF: it imports WeasyPrint meanwhile; -j 1 does not)
     pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf and jobs != 1 else None
     try:
-        _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, force, quiet, pool)
+        _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, force, quiet, pool, shard)
     finally:
         if pool is not None:
             pool.terminate()
@@ -179,23 +200,66 @@ def _nothing_changed(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str,
 
 def _build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
            brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, force: bool, quiet: bool,
-           pool) -> None:
+           pool, shard=None) -> None:
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
 
     options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
-                           brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy, force=force)
+                           brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy, force=force, shard=shard)
 
     progress, written = _reporters(quiet)
     report = run_build(_deck_dirs(deck_dirs), options, progress, written, pool=pool)
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
+    if shard and not report.units:
+        click.echo(f"shard {shard}: no units to build ({report.all_units} in all, fewer than the shards); "
+                   "nothing written")
+        return
+    if shard and not quiet:
+        click.echo(f"shard {shard}: {report.units} of {report.all_units} units")
     if not quiet:
         total = sum(o.size for o in report.outputs)
         decks = len({o.deck_id for o in report.outputs + report.unchanged})
         kept = f"; {len(report.unchanged)} up to date" if report.unchanged else ""
         click.echo(f"built {len(report.outputs)} files from {decks} deck(s), {_human(total)}, "
                    f"in {report.seconds:.2f} s{kept}")
+
+
+HELP_PLAN = """Print, as JSON, the outputs a build with the same options would make.
+
+One object per output: deck, deck_dir, brand, locale, format, output (its path), fingerprint (of
+every input it is made from), up_to_date (the output folder holds it, made from those inputs) and
+cost (its unit's weight in the shard split). Nothing is rendered or written. With --shard, only
+that part's outputs. CI uses it to name caches and to check the shards (docs/ci.md)."""
+
+
+@main.command(help=HELP_PLAN)
+@click.argument("deck_dirs", metavar="[DECK_DIR]...", nargs=-1,
+                type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Output folder (its manifest tells what is up to date).")
+@click.option("--format", "-f", "formats", type=click.Choice(["pptx", "pdf"]), multiple=True,
+              help="Output format (repeatable); default: both.")
+@click.option("--locale", "-l", "locales", multiple=True, metavar="CODE",
+              help="Only this locale (repeatable); default: all the deck has.")
+@click.option("--brand", "-b", "brand", default=None, metavar="ID", help="In this brand's look.")
+@click.option("--chapter", "-c", default=None, metavar="ID", help="One chapter: its brand and its languages.")
+@click.option("--fuzzy", is_flag=True, help="Use fuzzy (not yet reviewed) translations.")
+@click.option("--force", is_flag=True, help="Count every output as out of date.")
+@click.option("--shard", type=ShardParam(), default=None, help=SHARD_HELP)
+def plan(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
+         brand: str | None, chapter: str | None, fuzzy: bool, force: bool, shard) -> None:
+    from dataclasses import asdict
+
+    from .build import FORMATS, BuildOptions
+    from .build import plan as run_plan
+
+    if brand and chapter:
+        raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
+    options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
+                           brand=brand, chapter=chapter, fuzzy=fuzzy, force=force, shard=shard)
+    planned = run_plan(_deck_dirs(deck_dirs), options)
+    click.echo(json.dumps([asdict(p) for p in planned], indent=1, ensure_ascii=False))
 
 
 @main.command()

@@ -200,8 +200,8 @@ class DatedItem(Model):
 
 
 def _check_times(start: dt.time | None, end: dt.time | None) -> None:
-    if (start is None) != (end is None):
-        raise ValueError("give both 'start' and 'end' times, or neither")
+    if start is None and end is not None:
+        raise ValueError("an 'end' time needs a 'start' time; give 'start' too (or leave both out)")
     if start is not None and end is not None and end <= start:
         raise ValueError(f"'end' ({end:%H:%M}) must be after 'start' ({start:%H:%M})")
 

@@ -163,7 +163,10 @@ def locale_hint(value: str) -> str:
     by_name = _language_by_name(text)
     if by_name:
         return f"'{value}' is not a language code: write {by_name}"
-    close = difflib.get_close_matches(text.replace("-", "_"), _locale_codes(), n=1, cutoff=0.6)
+    codes = _locale_codes()
+    # a code typed with a letter too many ('itt', 'fra') most likely starts with the right one
+    close = [c for c in (text[:2].lower(), text[:3].lower()) if c in codes] or \
+        difflib.get_close_matches(text.replace("-", "_"), codes, n=1, cutoff=0.6)
     nearest = f"; the nearest is {close[0]}" if close else ""
     return f"'{value}' is not a language code deckgen knows (a code such as it, fr, de, pl or pt_BR){nearest}"
 

@@ -310,7 +310,7 @@ def validation_problems(exc: ValidationError, data: dict[str, Any],
     problems = []
     for err in exc.errors(include_url=False):
         models, path = _models_at(tuple(err["loc"]), data, root)
-        p = tuple(path)
+        p = tuple(path) + (("kind",) if err["type"] == "union_tag_invalid" else ())  # the line of the kind
         while p and p not in positions:
             p = p[:-1]
         pos = positions.get(p, (1, 1))

@@ -100,8 +100,9 @@ class Formatter:
 
     def start_time(self, value: dt.time) -> str:
         """A start time alone, in the convention :meth:`time_range` uses (``18:30``, ``6:30 PM``)."""
-        skeleton = "hm" if "a" in self.locale.time_formats["short"].pattern else "Hm"
-        return format_skeleton(skeleton, dt.datetime.combine(dt.date(2000, 1, 3), value), locale=self.locale)
+        if "a" in self.locale.time_formats["short"].pattern:  # 12-hour: with its narrow space before PM
+            return format_time(value, "short", locale=self.locale)
+        return format_skeleton("Hm", dt.datetime.combine(dt.date(2000, 1, 3), value), locale=self.locale)
 
     def when(self, start: dt.time | None, end: dt.time | None) -> str | None:
         """The time of an event: a range, a start alone (an event without an end), or None."""

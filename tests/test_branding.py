@@ -558,9 +558,9 @@ def test_check_reports_an_overlong_translation_with_slide_field_and_locale(proje
     translate_as_source("it", {("identity.items.text", "a network of experts"): ENORMOUS_ITEM})
     result = run_cli("check", EXAMPLE_DIR, "--locale", "it")
     assert result.exit_code == 1
-    problems = [line for line in result.stderr.splitlines() if line.startswith("Problem:")]
+    problems = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(problems) == 1
-    assert re.match(r"Problem: slide identity \[it\]: items is \d+% too long for its box", problems[0])
+    assert re.match(r"Error: slide identity \[it\]: items is \d+% too long for its box", problems[0])
 
 
 @pytest.mark.slow
@@ -568,7 +568,7 @@ def test_check_names_a_glyph_the_brand_fonts_lack_and_its_slide(project):
     translate_as_source("it", {("identity.items.text", "a network of experts"): "una rete di esperti 中"})
     result = run_cli("check", EXAMPLE_DIR, "--locale", "it")
     assert result.exit_code == 1
-    assert re.search(r"^Problem: slide identity \[it\]: items: .*'中' \(U\+4E2D\)", result.stderr, re.MULTILINE)
+    assert re.search(r"^Error: slide identity \[it\]: items: .*'中' \(U\+4E2D\)", result.stderr, re.MULTILINE)
 
 
 def test_missing_glyphs_names_the_character_and_its_slide(project):
@@ -602,7 +602,7 @@ def test_check_reports_a_cover_title_far_too_long(project, write_deck):
         """)
     result = run_cli("check", deck)
     assert result.exit_code == 1
-    assert re.search(r"^Problem: slide cover \[en\]: title is .*(too long for its box|thumbnail)",
+    assert re.search(r"^Error: slide cover \[en\]: title is .*(too long for its box|thumbnail)",
                      result.stderr, re.MULTILINE)
 
 

@@ -94,3 +94,27 @@ def test_country_names_from_iso_codes(locale: str, expected: str) -> None:
 def test_weekday_names() -> None:
     assert [Formatter(loc).weekday(2) for loc in ("en", "fr", "de", "el")] == [
         "Wednesday", "mercredi", "Mittwoch", "Τετάρτη"]
+
+
+@pytest.mark.parametrize(("locale", "quotes", "today"), [
+    ("en", ("“", "”"), "today"),
+    ("fr", ("«", "»"), "aujourd’hui"),
+    ("de", ("„", "“"), "heute"),
+    ("it", ("«", "»"), "oggi"),
+    ("pl", ("„", "”"), "dzisiaj"),
+    ("pt_PT", ("«", "»"), "hoje"),  # a region's own marks before its language's
+    ("pt_BR", ("“", "”"), "hoje"),
+    ("is", ("“", "”"), "í dag"),  # not in the table: CLDR's root marks
+])
+def test_quotation_marks_and_today_come_from_cldr(locale: str, quotes: tuple[str, str], today: str) -> None:
+    assert Formatter(locale).quotes() == quotes
+    assert Formatter(locale).today() == today
+
+
+@pytest.mark.parametrize(("locale", "expected"), [("en", f"6:30{NNBSP}PM"), ("en_GB", "18:30"), ("it", "18:30")])
+def test_a_start_time_alone_follows_the_locales_clock(locale: str, expected: str) -> None:
+    f = Formatter(locale)
+    assert f.start_time(dt.time(18, 30)) == expected
+    assert f.when(dt.time(18, 30), None) == expected
+    assert f.when(dt.time(18, 30), dt.time(20)) == f.time_range(dt.time(18, 30), dt.time(20))
+    assert f.when(None, None) is None

@@ -205,9 +205,9 @@ def test_unknown_kind_lists_the_expected_kinds(write_deck):
             title: X
         """)
     err = str(load_error(write_deck, text))
-    assert f"decks/t/deck.yaml:{line_of(text, 'id: s1')}:" in err
-    assert "slide s1: unknown slide kind 'bulets'; expected one of: " in err
-    assert sorted(err.split("expected one of: ")[1].split(", ")) == sorted(ALL_KINDS)
+    assert f"decks/t/deck.yaml:{line_of(text, 'kind: bulets')}:{col_of(text, 'bulets')}:" in err
+    assert "slide s1: unknown slide kind 'bulets'; did you mean 'bullets'? (kinds: " in err
+    assert sorted(err.split("(kinds: ")[1].rstrip(")").split(", ")) == sorted(ALL_KINDS)
 
 
 def test_missing_required_field(write_deck):
@@ -404,8 +404,20 @@ def test_event_end_before_start(write_deck):
           end: "13:00"
           timezone: Europe/Paris
         """)
-    assert f"decks/t/deck.yaml:{line_of(text, '- id: e')}:" in err
-    assert "'end' (13:00) must be after 'start' (14:00)" in err
+    assert f"decks/t/deck.yaml:{line_of(text, 'end: ')}:" in err  # the line of the end time
+    assert "'end': must be after 'start' (14:00) (got '13:00')" in err
+
+
+def test_an_event_may_have_a_start_without_an_end_but_not_the_reverse(write_deck):
+    text, err = event_error(write_deck, """
+        - id: e
+          title: Tweetup
+          dates: [2010-09-01]
+          end: "13:00"
+          timezone: Europe/Paris
+        """)
+    assert f"decks/t/deck.yaml:{line_of(text, 'end: ')}:" in err
+    assert "an 'end' time needs a 'start' time; give 'start' too (or leave both out)" in err
 
 
 def test_event_with_times_needs_a_time_zone(write_deck):
@@ -429,7 +441,7 @@ def test_unknown_time_zone(write_deck):
           end: "14:00"
           timezone: Europe/Pariss
         """)
-    assert f"decks/t/deck.yaml:{line_of(text, '- id: e')}:" in err
+    assert f"decks/t/deck.yaml:{line_of(text, 'timezone:')}:" in err
     assert "unknown time zone 'Europe/Pariss'; use an IANA name such as Europe/Paris" in err
 
 

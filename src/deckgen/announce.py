@@ -35,7 +35,7 @@ from .errors import DeckgenError, RenderError
 from .events import occurrences, recurrence_dates, zone
 from .formatting import Formatter, escape_markup
 from .markup import LinkStyle, Run, parse
-from .model import WEEKDAYS, ChannelsSlide
+from .model import ChannelsSlide
 
 if TYPE_CHECKING:  # pragma: no cover
     from icalendar import Calendar
@@ -50,6 +50,8 @@ LIMITS = {"twitter": 280, "linkedin": 3000, "facebook": 63206}
 TWITTER_URL_LENGTH = 23
 UID_DOMAIN = "deckgen"
 PRODID = "-//deckgen//deckgen announcements//EN"
+#: how long the calendar entry of an event with a start but no end lasts (docs/announcements.md)
+UNTIMED_END_DURATION = dt.timedelta(hours=1)
 #: years of time-zone rules written into the calendar after its last event
 TZ_YEARS_AFTER = 3
 
@@ -335,17 +337,15 @@ class _Views:
 
     def rule(self, event: Event) -> str | None:
         """The same wording of a recurring rule as on the schedule slide, with inline markup."""
-        r = event.recurrence
-        if r is None:
+        if event.recurrence is None:
             return None
-        text = self.phrases.monthly(r.ordinal, self.fmt.weekday(WEEKDAYS.index(r.weekday)))
-        if event.start and event.end:
-            text = self.phrases.with_time(text, self.fmt.time_range(event.start, event.end))
-        return str(text)
+        from .compose import rule_words
+
+        return str(rule_words(event, self.fmt, self.phrases))
 
     def slot(self, slot: Slot, since: dt.date) -> SlotView:
         ev, fmt, day = slot.event, self.fmt, slot.day
-        time = fmt.time_range(ev.start, ev.end) if ev.start and ev.end else None
+        time = fmt.when(ev.start, ev.end)
         rule = self.rule(ev)
         return SlotView(
             id=ev.id, title=Rich(ev.title, self.brand.links, link_tags=False),
@@ -613,6 +613,9 @@ def _times(vevent: Any, slot: Slot) -> None:
     if slot.start is not None and slot.end is not None:
         vevent.add("dtstart", slot.start)
         vevent.add("dtend", slot.end)
+    elif slot.start is not None:  # no end given: RFC 5545 would make it last no time at all
+        vevent.add("dtstart", slot.start)
+        vevent.add("duration", UNTIMED_END_DURATION)
     else:  # a whole day: DTEND is the next day (RFC 5545 3.6.1)
         vevent.add("dtstart", slot.day)
         vevent.add("dtend", slot.day + dt.timedelta(days=1))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .announce import (
@@ -38,6 +38,7 @@ from .i18n import (
 )
 from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import LoadedDeck, load_decks
+from .phrasebook import own_words_location, translator_for
 from .render_pdf import PdfRenderer, TooManyPages
 
 ANNOUNCE_DIR = "announce"
@@ -114,23 +115,6 @@ def _pdf(html: str, sandbox: Sandbox, pdf: PdfRenderer) -> bytes:
         raise _TooLong(exc.pages) from None
 
 
-def _translation_warnings(translator: CatalogTranslator, loaded: LoadedDeck) -> list[Problem]:
-    """The build's warning for each deck text without a translation, and one for all the
-    announcement's own words (there are about twenty: listing each would bury the rest)."""
-    own = [(ctx, msgid) for ctx, msgid, _ in translator.missing if (ctx or "").startswith("announce.")]
-    rest = replace(translator, missing=[m for m in translator.missing if not (m[0] or "").startswith("announce.")])
-    warnings = fallback_warnings(rest, loaded.deck)
-    if own:
-        texts = list(dict.fromkeys(msgid for _, msgid in own))
-        shown = ", ".join(f"'{t}'" for t in texts[:3]) + (", …" if len(texts) > 3 else "")
-        warnings.append(Problem(
-            f"[{translator.locale}] {len(texts)} of the announcements' own texts have no usable translation "
-            f"({shown}); showing the source text: run 'deckgen i18n update {display_path(loaded.directory)}' "
-            "and translate the entries whose context starts with 'announce.'",
-            Location(display_path(translator.file))))
-    return warnings
-
-
 @dataclass
 class Announcer:
     """Renders the announcements of decks; shares brands and fonts between decks and locales."""
@@ -162,10 +146,11 @@ class Announcer:
         env = environment(search, sandbox)
         translator = (SourceTranslator() if locale == loaded.deck.language
                       else load_translator(loaded.directory, locale, self.options.fuzzy))
-        install(env, translator)
+        words = translator_for(locale, translator)  # deckgen's own words: see phrasebook.py
+        install(env, words)
         deck = localise(loaded.deck, translator)
         ann = announcement(deck, brand, locale, Phrases(env), since)
-        layouts = Layouts(env, translator, search)
+        layouts = Layouts(env, words, search)
         tag = f"{deck.id} [{locale}]"
         self.progress(f"announcing {tag}")
         out = [("calendar", calendar_bytes(deck, locale))]
@@ -173,7 +158,8 @@ class Announcer:
         out.append(("email", email_bytes(ann, layouts)))
         self.progress(f"rendering {tag} flyer")
         out.append(("flyer", render_flyer(ann, layouts, sandbox, self.pdf)))
-        warnings = _translation_warnings(translator, loaded) if isinstance(translator, CatalogTranslator) else []
+        warnings = fallback_warnings(translator, loaded.deck) if isinstance(translator, CatalogTranslator) else []
+        warnings += words.warnings(own_words_location(loaded, translator))
         if ann.email is None:
             warnings.append(Problem(
                 f"[{locale}] no e-mail address to send the announcement from; the e-mail says "

@@ -31,6 +31,7 @@ from .i18n import (
 )
 from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import LoadedDeck, load_decks
+from .phrasebook import own_words_location, translator_for
 from .paths import DECKS_DIR, catalog_path, find_decks, output_path, project_root  # noqa: F401 (re-exported)
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
@@ -313,11 +314,17 @@ class Builder:
             out.problems.extend(exc.problems)
             return out
         env, sandbox = self._env(unit)
-        install(env, translator)
+        try:
+            words = translator_for(locale, translator)  # deckgen's own words: see phrasebook.py
+        except DeckgenError as exc:
+            out.problems.extend(exc.problems)
+            return out
+        install(env, words)
         deck = localise(loaded.deck, translator)
         scene = compose_deck(deck, loaded.directory, brand, locale, Phrases(env))
         if isinstance(translator, CatalogTranslator):
             out.warnings.extend(fallback_warnings(translator, loaded.deck))
+        out.warnings.extend(words.warnings(own_words_location(loaded, translator)))
         out.warnings.extend(overflow_warnings(scene))
         self.on_scene(scene, brand)
         lacking = missing_glyphs(scene, brand)

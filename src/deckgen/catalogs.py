@@ -85,12 +85,21 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def extract_layout_messages(search: list[Path], project: Path) -> list[Extracted]:
-    """Messages of the layouts' own words (Babel's Jinja2 extractor), first template of each name."""
+    """Words of a deck's or project's own layouts (Babel's Jinja2 extractor), first template of each name.
+
+    deckgen's own layouts are left out, and so is any phrase of deckgen's own words (same
+    context and text) that an overriding layout keeps: deckgen's catalogs translate those
+    (:mod:`deckgen.phrasebook`); a deck catalog may still override one.
+    """
     from .layouts import PACKAGE_LAYOUTS
+    from .phrasebook import phrase_keys
 
     seen: set[str] = set()
     out = []
+    own = phrase_keys()
     for folder in search:
+        if folder.resolve() == PACKAGE_LAYOUTS.resolve():
+            continue
         for file in sorted(folder.rglob("*.j2")):
             name = file.relative_to(folder).as_posix()
             if name in seen:
@@ -103,11 +112,13 @@ def extract_layout_messages(search: list[Path], project: Path) -> list[Extracted
             for lineno, message, comments, context in extract_from_file(
                     "jinja2", str(file), comment_tags=("Translators:",),
                     options={"extensions": "jinja2.ext.do", "trimmed": "true"}):
-                note = ("deckgen's own words, in layout " + name,) + tuple(comments)
+                note = ("words of the layout " + name,) + tuple(comments)
                 ctx = context or "layout"
                 msgid = message if isinstance(message, str) else tuple(m for m in message if m)
                 if isinstance(msgid, tuple) and len(msgid) == 1:
                     msgid = msgid[0]
+                if (ctx, msgid if isinstance(msgid, str) else msgid[0]) in own:
+                    continue
                 out.append(Extracted(ctx, msgid, ((ref, lineno),), note))
     return out
 
@@ -126,10 +137,24 @@ def deck_contact(deck: Deck) -> str:
     return deck.author
 
 
-def _catalog(deck: Deck, **kw: Any) -> Catalog:
-    """An empty catalog of *deck*, with the headers every catalog of the deck shares."""
-    return Catalog(project=deck.id, version=None, copyright_holder=deck.organisation or deck.author,
-                   msgid_bugs_address=deck_contact(deck), charset="utf-8", fuzzy=False, **kw)
+@dataclass(frozen=True)
+class Owner:
+    """Whose catalogs these are: the header fields every catalog of a deck (or of deckgen) shares."""
+
+    project: str  # Project-Id-Version
+    holder: str  # the copyright line of the header comment
+    contact: str  # Report-Msgid-Bugs-To
+
+    @classmethod
+    def of(cls, deck: Deck) -> Owner:
+        return cls(deck.id, deck.organisation or deck.author, deck_contact(deck))
+
+
+def _catalog(owner: Deck | Owner, **kw: Any) -> Catalog:
+    """An empty catalog of *owner*, with the headers all its catalogs share."""
+    o = owner if isinstance(owner, Owner) else Owner.of(owner)
+    return Catalog(project=o.project, version=None, copyright_holder=o.holder, msgid_bugs_address=o.contact,
+                   charset="utf-8", fuzzy=False, **kw)
 
 
 def template_catalog(deck: Deck, messages: list[Extracted], creation: dt.datetime) -> Catalog:
@@ -295,7 +320,7 @@ def init(loaded: LoadedDeck, project: Path, locale: str) -> Path:
     return file
 
 
-def _merge(po: Catalog, template: Catalog, deck: Deck) -> Catalog:
+def _merge(po: Catalog, template: Catalog, deck: Deck | Owner) -> Catalog:
     """Update *po* from *template*: keep translations, fuzzy-match changed texts within their context."""
     old = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in po if m.id}
     old_obsolete = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in po.obsolete.values()}
@@ -346,11 +371,23 @@ def _merge(po: Catalog, template: Catalog, deck: Deck) -> Catalog:
                       context=t.context, previous_id=previous_id or (), user_comments=
                       (prev.user_comments if prev is not None else []))
         del msg
+    wanted = {(t.context, t.id if isinstance(t.id, str) else t.id[0]) for t in template if t.id}
     for key, m in {**old_obsolete, **old}.items():
-        if key not in used and (key[0], key[1]) not in {(t.context, t.id if isinstance(t.id, str) else t.id[0])
-                                                        for t in template if t.id} and m.string:
+        if key in used or key in wanted or not m.string:
+            continue
+        if key in old and _overrides_own_words(key):  # kept as the catalog's own wording of a deckgen phrase
+            cat.add(m.id, m.string, m.locations, auto_comments=m.auto_comments, user_comments=m.user_comments,
+                    flags=m.flags, context=m.context)
+        else:
             cat.obsolete[(m.id, m.context) if m.context else m.id] = m
     return cat
+
+
+def _overrides_own_words(key: tuple[str | None, str]) -> bool:
+    """Whether a catalog entry overrides one of deckgen's own phrases (not in the deck's template)."""
+    from .phrasebook import phrase_keys
+
+    return key in phrase_keys()
 
 
 def update(loaded: LoadedDeck, project: Path) -> list[tuple[Path, bool]]:
@@ -403,7 +440,7 @@ def stats(deck_dir: Path) -> list[Stats]:
         translated = fuzzy = untranslated = 0
         have = set()
         for m in po:
-            if not m.id:
+            if not m.id or _overrides_own_words((m.context, m.id if isinstance(m.id, str) else m.id[0])):
                 continue
             have.add((m.context, m.id if isinstance(m.id, str) else m.id[0]))
             strings = m.string if isinstance(m.string, tuple) else (m.string,)

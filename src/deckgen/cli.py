@@ -376,11 +376,14 @@ def check(deck_dirs: tuple[Path, ...], locales: tuple[str, ...], brand: str | No
 
     options = BuildOptions(locales=locales, brand=brand, chapter=chapter, fuzzy=fuzzy)
     report = run_check(_deck_dirs(deck_dirs), options)
+    # the same words as 'build' (a check is as strict as 'build --strict': a warning is an error)
     for problem in report.problems:
-        click.echo(f"Problem: {problem}", err=True)
-    checked = ", ".join(report.checked) or "nothing"
+        click.echo(f"Error: {problem}", err=True)
+    checked = ", ".join(report.checked)
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) in {checked}", err=True)
+        count = len(report.problems)
+        where = f" in {checked}" if checked else ""
+        click.echo(f"{count} problem{'s' if count != 1 else ''}{where}; nothing was written.", err=True)
         sys.exit(1)
     click.echo(f"ok: {checked} ({len(report.outputs)} outputs rendered in memory, none written)")
 

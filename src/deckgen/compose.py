@@ -2,8 +2,9 @@
 
 This is the single place where the look of a slide kind is decided (positions,
 sizes, colours).  Both renderers only draw what it returns, which is what keeps
-the PPTX and the PDF alike.  Built-in phrases (``today!``, the wording of a
-recurring rule) go through the catalog's ``pgettext`` so chapters translate them.
+the PPTX and the PDF alike.  deckgen's own words (``today!``, the wording of a
+recurring rule) come from the layout ``phrases.j2``, translated by deckgen's own
+catalogs (:mod:`deckgen.phrasebook`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from .formatting import Formatter, escape_markup
 from .markup import LinkStyle, Run, parse, plain_text
 from .measure import Piece, load_metrics, widest_word, wrap_lines
 from .model import (
-    WEEKDAYS,
     BulletsSlide,
     ChannelsSlide,
     Deck,
@@ -206,8 +206,9 @@ class Composer:
         when = []
         if s.date:
             when.append(escape_markup(self.fmt.date(s.date)).replace("\\^", "^"))
-        if s.start and s.end:
-            when.append(self.fmt.time_range(s.start, s.end))
+        time = self.fmt.when(s.start, s.end)
+        if time:
+            when.append(time)
         paragraphs = [self.para(s.event, 26, self.c("accent"), bold=True, link_tags=False)]
         if when:
             paragraphs.append(self.para(" · ".join(when), 20, on, space_before=6))
@@ -341,7 +342,7 @@ class Composer:
     def _quote(self, s: QuoteSlide) -> tuple[str, list[Frame], str]:
         frames = self.header(s.title) if s.title else []
         frames.append(self.text("quote-mark", Box(MX, 122, 90, 120),
-                                [self.para(escape_markup(self.say.quote_mark()), 140, self.c("accent"),
+                                [self.para(escape_markup(self.say.quote_mark(self.fmt.quotes()[0])), 140, self.c("accent"),
                                            font="heading", bold=True)],
                                 role="decoration"))
         frames.append(self.text("quote", Box(MX + 100, 150, CONTENT_W - 130, 210),
@@ -367,16 +368,12 @@ class Composer:
         else:
             text = fmt.month(*occ.month, capitalise=True)
         if occ.today:
-            text += " — **" + self.say.today() + "**"
+            text = self.say.today(text, escape_markup(fmt.today()))
         return text
 
     def rule_text(self, ev: Any) -> str:
         """The wording of a recurring event: ``Every 1st Wednesday of the month, 1:00 – 2:00 PM``."""
-        r = ev.recurrence
-        text = self.say.monthly(r.ordinal, self.fmt.weekday(WEEKDAYS.index(r.weekday)))
-        if ev.start and ev.end:
-            text = self.say.with_time(text, self.fmt.time_range(ev.start, ev.end))
-        return self.fmt.capitalise(text)
+        return self.fmt.capitalise(rule_words(ev, self.fmt, self.say))
 
     def _schedule(self, s: ScheduleSlide) -> tuple[str, list[Frame], str]:
         frames = self.header(s.title)
@@ -482,6 +479,20 @@ class Composer:
                                     [self.para(s.caption, 15, self.c("muted"), italic=True, align="center")],
                                     field="caption"))
         return self.c("background"), frames, plain_text(self.runs(s.title or s.alt))
+
+
+def rule_words(event: Any, fmt: Formatter, say: Phrases) -> str:
+    """A recurring event's rule in words, with its time: ``every 1^st^ Wednesday of the month, 1:00 – 2:00 PM``.
+
+    The schedule slide and the announcements both use it, so they say the same.
+    """
+    r = event.recurrence
+    text = say.monthly(r.ordinal, r.weekday)
+    if event.start and event.end:
+        return say.with_time(text, fmt.time_range(event.start, event.end))
+    if event.start:  # an event people write without an end: "every 2nd Tuesday at 18:30"
+        return say.at_time(text, fmt.start_time(event.start))
+    return text
 
 
 def initials(name: str) -> str:

@@ -6,7 +6,10 @@ typographic rules CLDR lacks live here, in one place, and never in catalogs:
 * French writes the first day of a month as an ordinal, ``1er`` (``1^er^`` in our
   inline markup, so both renderers draw a superscript);
 * a list item that starts with a month name is capitalised in French (and in the
-  other languages whose month names are lower case), as lists there are written.
+  other languages whose month names are lower case), as lists there are written;
+* quotation marks: CLDR has them (its ``delimiters``), but Babel does not import
+  them, so :data:`QUOTES` copies CLDR's ``quotationStart``/``quotationEnd`` for the
+  languages deckgen's own words cover (docs/languages.md).
 """
 
 from __future__ import annotations
@@ -23,6 +26,29 @@ from babel.numbers import format_decimal
 
 #: languages that write the first of the month as an ordinal, with its suffix
 FIRST_OF_MONTH = {"fr": "er"}
+
+#: CLDR's quotation marks (``delimiters``: quotationStart, quotationEnd) per language; Babel does not
+#: import them. A language missing here takes CLDR's root marks, “ ”.
+QUOTES = {
+    "bg": ("„", "“"), "ca": ("«", "»"), "cs": ("„", "“"), "da": ("“", "”"), "de": ("„", "“"),
+    "el": ("«", "»"), "en": ("“", "”"), "es": ("«", "»"), "et": ("„", "“"), "fi": ("”", "”"),
+    "fr": ("«", "»"), "ga": ("“", "”"), "hr": ("„", "“"), "hu": ("„", "”"), "it": ("«", "»"),
+    "lt": ("„", "“"), "lv": ("“", "”"), "mt": ("“", "”"), "nb": ("«", "»"), "nl": ("‘", "’"),
+    "no": ("«", "»"), "pl": ("„", "”"), "pt": ("“", "”"), "pt_PT": ("«", "»"), "ro": ("„", "”"),
+    "sk": ("„", "“"), "sl": ("„", "“"), "sv": ("”", "”"), "tr": ("“", "”"), "uk": ("«", "»"),
+}
+ROOT_QUOTES = ("“", "”")
+
+#: CLDR's word for "today" (relative day 0) in deckgen's languages, for Babel releases before
+#: 2.19, whose locale data lacks relative day names; copied from CLDR 48 (Babel 2.19), and
+#: checked against it by tests/test_languages.py
+TODAY = {
+    "bg": "днес", "ca": "avui", "cs": "dnes", "da": "i dag", "de": "heute", "el": "σήμερα", "en": "today",
+    "es": "hoy", "et": "täna", "fi": "tänään", "fr": "aujourd’hui", "ga": "inniu", "hr": "danas", "hu": "ma",
+    "it": "oggi", "lt": "šiandien", "lv": "šodien", "mt": "illum", "nb": "i dag", "nl": "vandaag",
+    "pl": "dzisiaj", "pt": "hoje", "ro": "azi", "sk": "dnes", "sl": "danes", "sv": "i dag", "tr": "bugün",
+    "uk": "сьогодні",
+}
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#@^~])")
 
@@ -82,6 +108,33 @@ class Formatter:
     def country(self, code: str) -> str:
         """The country named by ISO code *code* in the locale's language."""
         return self.locale.territories.get(code, code)
+
+    def start_time(self, value: dt.time) -> str:
+        """A start time alone, in the convention :meth:`time_range` uses (``18:30``, ``6:30 PM``)."""
+        if "a" in self.locale.time_formats["short"].pattern:  # 12-hour: with its narrow space before PM
+            return format_time(value, "short", locale=self.locale)
+        return format_skeleton("Hm", dt.datetime.combine(dt.date(2000, 1, 3), value), locale=self.locale)
+
+    def when(self, start: dt.time | None, end: dt.time | None) -> str | None:
+        """The time of an event: a range, a start alone (an event without an end), or None."""
+        if start is None:
+            return None
+        return self.time_range(start, end) if end is not None else self.start_time(start)
+
+    def quotes(self) -> tuple[str, str]:
+        """The opening and closing quotation marks of the locale (CLDR ``delimiters``)."""
+        loc = self.locale
+        for key in (f"{loc.language}_{loc.territory}" if loc.territory else "", loc.language):
+            if key in QUOTES:
+                return QUOTES[key]
+        return ROOT_QUOTES
+
+    def today(self) -> str:
+        """The word for "today" (CLDR's relative day 0): ``today``, ``aujourd’hui``, ``oggi``."""
+        relative = self.locale._data["date_fields"]["day"].get("relative")
+        if relative is not None:
+            return str(relative[0])
+        return TODAY.get(self.language, TODAY["en"])  # Babel < 2.19: no relative day names
 
     def weekday(self, index: int) -> str:
         """Weekday name (0 = Monday) as used inside a sentence."""

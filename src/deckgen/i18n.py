@@ -140,14 +140,19 @@ class CatalogTranslator(SourceTranslator):
     def __post_init__(self) -> None:
         self._plural = _gettext.c2py(self.catalog.plural_expr or "(n != 1)")
 
-    def _lookup(self, context: str | None, msgid: str) -> Message | None:
+    def usable(self, context: str | None, msgid: str) -> Message | None:
+        """The catalog's entry for *msgid* in *context* if it has a translation to use; records nothing."""
         msg = self.catalog.get(msgid, context=context)
         usable = msg is not None and msg.string and (self.use_fuzzy or not msg.fuzzy)
         if isinstance(msg.string if msg else None, tuple):
             usable = usable and all(msg.string)  # type: ignore[union-attr]
-        if not usable:
-            self.missing.append((context, msgid, bool(msg is not None and msg.fuzzy and msg.string)))
-            return None
+        return msg if usable else None
+
+    def _lookup(self, context: str | None, msgid: str) -> Message | None:
+        msg = self.usable(context, msgid)
+        if msg is None:
+            found = self.catalog.get(msgid, context=context)
+            self.missing.append((context, msgid, bool(found is not None and found.fuzzy and found.string)))
         return msg
 
     def gettext(self, message: str) -> str:

@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DeckError, DeckgenError, Location, Problem, display_path
+from .hints import did_you_mean, id_hint, impossible_date, number_hint, yaml_syntax_hint
 from .model import SLIDE_KINDS, Deck
 from .paths import DECK_FILE
 
@@ -264,9 +265,13 @@ def _describe(err: dict[str, Any], models: list[type[BaseModel]], root: type[Bas
         got = err.get("ctx", {}).get("tag")
         if kind == "union_tag_not_found":
             return f"missing 'kind'; expected one of: {kinds}"
-        return f"unknown slide kind '{got}'; expected one of: {kinds}"
+        return f"unknown slide kind '{got}'{did_you_mean(str(got), tuple(SLIDE_KINDS))} (kinds: {kinds})"
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "string_pattern_mismatch" and name == "id":
+        return id_hint(err["input"], slugify)
+    if kind in ("float_parsing", "int_parsing") and number_hint(err.get("input")):
+        return str(number_hint(err.get("input")))
     if kind == "string_pattern_mismatch":
         desc = ""
         for m in _models_at(tuple(err["loc"][:-1]), None, root)[0]:
@@ -280,6 +285,8 @@ def _describe(err: dict[str, Any], models: list[type[BaseModel]], root: type[Bas
         return f"{msg.rstrip('.')}: write the time as HH:MM, e.g. 13:00"
     inp = err.get("input")
     shown = f" (got {inp!r})" if not isinstance(inp, (dict, list)) and inp is not None else ""
+    if shown and repr(inp) in msg:  # the message already quotes it
+        shown = ""
     return f"'{name}': {msg[0].lower() + msg[1:]}{shown}" if msg else f"'{name}' is invalid"
 
 
@@ -303,7 +310,7 @@ def validation_problems(exc: ValidationError, data: dict[str, Any],
     problems = []
     for err in exc.errors(include_url=False):
         models, path = _models_at(tuple(err["loc"]), data, root)
-        p = tuple(path)
+        p = tuple(path) + (("kind",) if err["type"] == "union_tag_invalid" else ())  # the line of the kind
         while p and p not in positions:
             p = p[:-1]
         pos = positions.get(p, (1, 1))
@@ -408,6 +415,9 @@ def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, 
 
 
 def _yaml_problem(exc: YAMLError, where: str, text: str = "") -> Problem:
+    hint = yaml_syntax_hint(exc, where, text) if isinstance(exc, MarkedYAMLError) else None
+    if hint is not None:  # a mistake we can name, on the line where it was made
+        return hint
     if isinstance(exc, MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         what = exc.problem or "invalid YAML"
@@ -447,8 +457,9 @@ def read_yaml(file: Path, error: type[DeckgenError] = DeckError,
     except RecursionError:
         raise error("the file nests too deeply; flatten the lists and mappings", Location(where, 1, 1)) from None
     except ValueError as exc:  # e.g. an impossible date such as 2010-02-30
-        raise error(f"a value cannot be read: {exc}; check the dates (YYYY-MM-DD) and quote other values",
-                    Location(where)) from None
+        raise error([impossible_date(text, where) or Problem(
+            f"a value cannot be read: {exc}; check the dates (YYYY-MM-DD) and quote other values",
+            Location(where))]) from None
     if not isinstance(root, CommentedMap):
         raise error("the file must be a YAML mapping (key: value lines)", Location(where, 1, 1))
     dropped: list[tuple[int, int, str]] = []

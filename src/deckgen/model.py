@@ -20,12 +20,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 SLIDE_ID_RE = r"^[a-z0-9][a-z0-9-]*$"
 HEX_COLOR_RE = r"^#[0-9A-Fa-f]{6}$"
+LOCALE_RE = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM.")]
 
@@ -50,7 +53,10 @@ def _known_country(code: str) -> str:
     return code
 
 
-Clock = Annotated[dt.time, BeforeValidator(_clock)]
+#: what editors are told a time is: "HH:MM" (JSON Schema's format "time" wants seconds and a zone)
+CLOCK_SCHEMA = {"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$",
+                "description": "A local time, HH:MM in quotes, e.g. \"13:00\"."}
+Clock = Annotated[dt.time, BeforeValidator(_clock), WithJsonSchema(CLOCK_SCHEMA)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="An ISO 3166-1 alpha-2 country code, e.g. GB."),
                         AfterValidator(_known_country)]
 Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", description="An http(s) or mailto address.")]
@@ -199,11 +205,16 @@ class DatedItem(Model):
         return self
 
 
-def _check_times(start: dt.time | None, end: dt.time | None) -> None:
-    if (start is None) != (end is None):
-        raise ValueError("give both 'start' and 'end' times, or neither")
-    if start is not None and end is not None and end <= start:
-        raise ValueError(f"'end' ({end:%H:%M}) must be after 'start' ({start:%H:%M})")
+def _check_end(end: dt.time | None, data: dict[str, Any]) -> dt.time | None:
+    """An end needs a start and comes after it (checked per field, so other problems still show)."""
+    if end is None or "start" not in data:  # no end, or a start that is itself wrong
+        return end
+    start = data["start"]
+    if start is None:
+        raise ValueError("an 'end' time needs a 'start' time; give 'start' too (or leave both out)")
+    if end <= start:
+        raise ValueError(f"must be after 'start' ({start:%H:%M})")
+    return end
 
 
 class Event(Model):
@@ -216,23 +227,36 @@ class Event(Model):
     dates: list[DatedItem] = Field(default_factory=list)
     start: Clock | None = Field(default=None, description="Local start time, HH:MM.")
     end: Clock | None = Field(default=None, description="Local end time, HH:MM.")
-    timezone: str | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris.")
+    timezone: str | None = Field(default=None, validate_default=True,
+                                 description="IANA time zone, e.g. Europe/Paris.")
     place: str | None = None
     online: str | None = Field(default=None, description="Where online, e.g. '#hcsmeufr on Twitter'.")
     link: Url | None = None
     _i18n = ("title", "description", "place", "online")
 
+    # Field validators rather than one model validator: a model validator does not run when a
+    # field (the recurrence, say) is wrong, and would hide its problems until that is fixed.
+    @field_validator("end")
+    @classmethod
+    def _end(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        return _check_end(value, info.data)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("start") is not None:
+                raise ValueError("an event with times needs a 'timezone', e.g. Europe/Paris")
+            return value
+        from .events import zone  # local: events imports this module
+
+        zone(value)  # raises ValueError naming the zone
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Event:
         if self.recurrence is None and not self.dates:
             raise ValueError("give a 'recurrence' rule or a list of 'dates'")
-        _check_times(self.start, self.end)
-        if self.start is not None and self.timezone is None:
-            raise ValueError("an event with times needs a 'timezone', e.g. Europe/Paris")
-        if self.timezone is not None:
-            from .events import zone  # local: events imports this module
-
-            zone(self.timezone)  # raises ValueError naming the zone
         return self
 
 
@@ -263,10 +287,10 @@ class TitleSlide(SlideBase):
     hashtag: str | None = Field(default=None, pattern=r"^#\w+$")
     _i18n = ("notes", "title", "subtitle", "event")
 
-    @model_validator(mode="after")
-    def _times(self) -> TitleSlide:
-        _check_times(self.start, self.end)
-        return self
+    @field_validator("end")
+    @classmethod
+    def _end(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        return _check_end(value, info.data)
 
 
 class BulletsSlide(SlideBase):
@@ -376,7 +400,7 @@ class Deck(Model):
     id: str = Field(pattern=SLIDE_ID_RE)
     title: str
     subject: str | None = Field(default=None, description="One line on what the deck is about (PDF/PPTX subject).")
-    language: str = Field(default="en", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$", description="Locale code of the source text.")
+    language: str = Field(default="en", pattern=LOCALE_RE, description="Locale code of the source text.")
     brand: str = Field(default="hcsmeu", pattern=SLIDE_ID_RE)
     author: str
     organisation: str | None = None
@@ -391,16 +415,22 @@ class Deck(Model):
     slides: list[Slide] = Field(min_length=1)
     _i18n = ("title", "subject", "keywords")
 
-    @field_validator("language")
+    @field_validator("language", mode="before")
     @classmethod
-    def _known_locale(cls, value: str) -> str:
+    def _known_locale(cls, value: Any) -> Any:
+        # before the pattern check, so that 'it-IT' or 'english' get a hint, not a regular expression
         from babel import Locale, UnknownLocaleError
 
+        from .hints import locale_hint
+
+        if not isinstance(value, str):
+            return value
         try:
-            Locale.parse(value)
+            if re.fullmatch(LOCALE_RE, value) and str(Locale.parse(value)) == value:
+                return value
         except (UnknownLocaleError, ValueError):
-            raise ValueError(f"unknown locale {value!r}; use a code such as en, fr, de or pt_BR") from None
-        return value
+            pass
+        raise ValueError(locale_hint(value))
 
     def event(self, event_id: str) -> Event:
         """Return the event with id *event_id*."""

@@ -10,6 +10,8 @@ from .brand import known_brands
 from .errors import DeckgenError, Location, display_path
 from .load import DECK_FILE, slugify
 
+SCHEMA_FILE = "deck.schema.json"
+
 STARTER = """\
 # yaml-language-server: $schema={schema}
 # A new deckgen deck. Every slide kind and field is described in docs/deck-format.md.
@@ -103,11 +105,25 @@ def scaffold(deck_dir: Path, title: str | None = None, brand: str | None = None,
     elif brand not in brands:
         raise DeckgenError(f"unknown brand '{brand}'; brands of this project: {', '.join(brands) or 'none'}")
     today = today or dt.date.today()
-    schema = Path("..") / "deck.schema.json" if deck_dir.resolve().parent.name == "decks" else "deck.schema.json"
     title = title or deck_id.replace("-", " ").capitalize()
     deck_dir.mkdir(parents=True, exist_ok=True)
     file.write_text(STARTER.format(
         id=deck_id, title=json.dumps(title, ensure_ascii=False), brand=brand, today=today.isoformat(),
         first_wednesday=_first_wednesday(today).isoformat(), folder=display_path(deck_dir),
-        schema=schema), encoding="utf-8")
+        schema=_schema_link(deck_dir, project)), encoding="utf-8")
     return file
+
+
+def _schema_link(deck_dir: Path, project: Path) -> str:
+    """The path from *deck_dir* to the project's ``decks/deck.schema.json``; without one, a schema
+    written beside the new deck, so that the editor's link always resolves."""
+    import os
+
+    from .model import deck_json_schema
+
+    shared = project / "decks" / SCHEMA_FILE
+    if shared.is_file():
+        return Path(os.path.relpath(shared, deck_dir.resolve())).as_posix()
+    (deck_dir / SCHEMA_FILE).write_text(json.dumps(deck_json_schema(), indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+    return SCHEMA_FILE

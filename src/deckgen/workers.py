@@ -125,10 +125,11 @@ class _LazyTranslator:
     def _get(self) -> Any:
         if self._translator is None:
             from .i18n import SourceTranslator, load_translator
+            from .phrasebook import translator_for
 
             job = self._job
-            self._translator = (SourceTranslator() if job.locale == job.source_language
-                                else load_translator(job.deck_dir, job.locale, job.fuzzy))
+            self._translator = translator_for(job.locale, SourceTranslator() if job.locale == job.source_language
+                                              else load_translator(job.deck_dir, job.locale, job.fuzzy))
         return self._translator
 
     def gettext(self, message: str) -> str:

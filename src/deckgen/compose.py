@@ -51,6 +51,7 @@ from .scene import (
     ShapeFrame,
     SlideScene,
     TextFrame,
+    title_first,
 )
 
 # --- the shared geometry (points on a 960 x 540 page) --------------------------
@@ -176,7 +177,7 @@ class Composer:
             dark = background != self.c("background")
             if slide.kind != "title":
                 frames += self.footer(i, total, on_dark=dark)
-            scenes.append(SlideScene(slide.sid, slide.kind, title, background, tuple(frames),
+            scenes.append(SlideScene(slide.sid, slide.kind, title, background, title_first(frames),
                                      plain_text(self.runs(slide.notes)) if slide.notes else "", i))
         b = self.brand
         files = {}

@@ -80,26 +80,31 @@ def environment(search: list[Path], sandbox: Sandbox) -> Environment:
     return env
 
 
-_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_URL_HEAD = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/]*/?")
 _URL_BREAKS = re.compile(r"(?<=/)(?!/)|(?=[.-])")
 ZWSP, WORD_JOINER = "\u200b", "\u2060"
 
 
 def break_url(text: str) -> str:
-    """*text*, a web address, with line breaks allowed only after ``/`` and before ``.`` and ``-``.
+    """*text*, a web address, with line breaks allowed only after ``/`` and before ``.`` and ``-`` of its path.
 
-    Pango would break after the scheme (``https://`` alone at the end of a line) and after a
-    hyphen. A zero-width space marks each wanted break, and a word joiner keeps the scheme
-    with the host and a hyphen with what follows it. Both are invisible and are not read aloud; the link's target is unchanged.
+    Pango would break right after the scheme (``https://`` alone at the end of a line) and
+    after any hyphen. The scheme and host stay whole, as LibreOffice and PowerPoint keep them
+    (so the PPTX and the PDF wrap alike); a zero-width space marks each break allowed in the
+    path, and word joiners hold the pieces together. Both are invisible and not read aloud; the
+    link's target is unchanged.
 
-    >>> break_url("https://hcsmeufr.wikispaces.com/home").split(ZWSP)
-    ['https://\\u2060hcsmeufr', '.wikispaces', '.com/', 'home']
+    >>> [p.replace(WORD_JOINER, "") for p in break_url("https://hcsmeu.com/join-us/now.html").split(ZWSP)]
+    ['https://hcsmeu.com/', 'join', '-us/', 'now', '.html']
     """
-    scheme = _URL_SCHEME.match(text)
-    head = scheme.group(0) if scheme else ""
-    pieces = [p for p in _URL_BREAKS.split(text[len(head):]) if p]
-    body = ZWSP.join(pieces).replace("-", "-" + WORD_JOINER)  # a break goes before a hyphen, not after
-    return head + (WORD_JOINER if head else "") + body
+    head = _URL_HEAD.match(text).group(0)  # type: ignore[union-attr]
+    pieces = [_glued(head)] + [_glued(p) for p in _URL_BREAKS.split(text[len(head):]) if p]
+    return ZWSP.join(pieces)
+
+
+def _glued(piece: str) -> str:
+    """*piece* with a word joiner after each ``/`` and ``-`` inside it, where Pango would break."""
+    return re.sub(r"([/-])(?=.)", "\\1" + WORD_JOINER, piece)
 
 
 def builtin_layouts_only(env: Environment) -> bool:

@@ -109,6 +109,8 @@ AHYP = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
 #: where the title of a slide that shows none is kept: above the slide, where no program draws it
 #: but PowerPoint's outline, its accessibility checker and screen readers find it
 OFF_SLIDE_TITLE = (56.0, -80.0, 848.0, 60.0)
+#: points added to the width of every text box (see _text_box_geometry)
+WRAP_SLACK = 1.0
 
 
 
@@ -323,8 +325,24 @@ def _fill_text(shape, frame: TextFrame, scene: DeckScene, fonts: dict[str, str])
     _paragraphs(txbody, frame, scene, fonts, shape.part)
 
 
-def _place(shape, frame) -> None:
+def _text_box_geometry(frame) -> Box:
+    """The box of a text frame in the PPTX: :data:`WRAP_SLACK` wider than the PDF's, on the side its
+    text is aligned away from.
+
+    LibreOffice wraps a line a hair before the box's edge where WeasyPrint fits it: a line
+    that just fits in the PDF went onto two lines in the PPTX. The slack is under the width
+    of any word, so no line that wraps in the PDF fits in the PPTX instead.
+    """
     b = frame.box
+    if not isinstance(frame, TextFrame) or not frame.paragraphs:
+        return b
+    align = frame.paragraphs[0].align
+    shift = {"left": 0.0, "center": WRAP_SLACK / 2, "right": WRAP_SLACK}[align]
+    return Box(b.x - shift, b.y, b.w + WRAP_SLACK, b.h)
+
+
+def _place(shape, frame) -> None:
+    b = _text_box_geometry(frame)
     shape.left, shape.top, shape.width, shape.height = emu(b.x), emu(b.y), emu(b.w), emu(b.h)
 
 
@@ -346,7 +364,7 @@ def _sp(tree, shape_id: int, frame, text_box: bool, decorative: bool = False):
     _sub(nv, "p:nvPr")
     sppr = _sub(sp, "p:spPr")
     xfrm = _sub(sppr, "a:xfrm")
-    b = frame.box
+    b = _text_box_geometry(frame) if text_box else frame.box
     _sub(xfrm, "a:off", x=str(emu(b.x)), y=str(emu(b.y)))
     _sub(xfrm, "a:ext", cx=str(emu(b.w)), cy=str(emu(b.h)))
     return sp, sppr

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .brand import Brand, load_brand
+from .accessibility import alt_text_warnings
 from .compose import compose_deck
+from .contrast import contrast_warnings
 from .errors import DeckgenError, OutputError, Problem, RenderError, display_path
 from .i18n import (
     CatalogTranslator,
@@ -223,6 +225,7 @@ class Builder:
     _prints: Fingerprints = field(default_factory=Fingerprints)
     _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
     _envs: dict[Path, tuple[Any, Sandbox]] = field(default_factory=dict)
+    _given: set[tuple[str, str, str]] = field(default_factory=set)  # warnings given once per deck and brand
 
     @property
     def brand_override(self) -> str | None:
@@ -326,6 +329,9 @@ class Builder:
             out.warnings.extend(fallback_warnings(translator, loaded.deck))
         out.warnings.extend(words.warnings(own_words_location(loaded, translator)))
         out.warnings.extend(overflow_warnings(scene))
+        # the same in every locale: given once per deck and brand
+        out.warnings.extend(self._once(scene, brand, contrast_warnings(scene, brand) +
+                                       alt_text_warnings(scene, loaded)))
         self.on_scene(scene, brand)
         lacking = missing_glyphs(scene, brand)
         if lacking:  # the PDF would silently take another font (or draw boxes)
@@ -349,6 +355,16 @@ class Builder:
             if self.pdf.last is not None:
                 self.on_pdf(output, self.pdf.last)
             out.results.append((path, data, output))
+        return out
+
+    def _once(self, scene: DeckScene, brand: Brand, warnings: list[Problem]) -> list[Problem]:
+        """The *warnings* not yet given for the deck of *scene* in *brand* (in another locale)."""
+        out = []
+        for w in warnings:
+            key = (scene.deck_id, brand.id, w.message)
+            if key not in self._given:
+                self._given.add(key)
+                out.append(w)
         return out
 
     def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:

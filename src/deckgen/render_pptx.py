@@ -542,7 +542,7 @@ def _hidden_title(slide, title_ph, s: SlideScene, scene: DeckScene) -> None:
     """
     x, y, w, h = OFF_SLIDE_TITLE
     frame = TextFrame("title", Box(x, y, w, h),
-                      (Paragraph((Run(s.title),), 28, scene.colors["primary"], font="heading", bold=True),),
+                      (Paragraph((Run(s.title or s.id),), 28, scene.colors["primary"], font="heading", bold=True),),
                       role="title")
     _draw(slide, frame, s, scene, title_ph, 0, {})
     tree = slide.shapes._spTree

@@ -112,7 +112,7 @@ def render_flyer(ann: Announcement, layouts: Layouts, sandbox: Sandbox, pdf: Pdf
         except _TooLong as exc:
             pages = exc.pages
             continue
-        return data, [ch.network for ch in ann.channels[shown:]]
+        return data, [str(ch.network) for ch in ann.channels[shown:]]
     raise RenderError(f"deck '{ann.deck_id}' [{ann.locale}]: the flyer takes {pages} pages instead of one, even "
                       "with fewer dates and smaller type; shorten the event's title or description in this "
                       "language, or the layout announce/flyer.html.j2")

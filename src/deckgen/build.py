@@ -82,6 +82,7 @@ class BuildOptions:
     fuzzy: bool = False  # use fuzzy (unreviewed) translations
     force: bool = False  # rebuild outputs whose inputs did not change
     shard: Shard | None = None  # build only this part of the units (CI matrices)
+    tags: bool = True  # tagged PDF/UA-1 (``--no-tags``: untagged)
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,11 @@ class Builder:
         """Per format: the output path of *unit* and the fingerprint of its inputs."""
         loaded, locale = unit.loaded, unit.locale
         catalog = None if locale == loaded.deck.language else catalog_path(loaded.directory, locale)
+        def kind(fmt: str) -> str:  # an untagged PDF is another output than the tagged one
+            return "pdf-untagged" if fmt == "pdf" and not self.options.tags else fmt
+
         return {fmt: (output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override),
-                      self._prints.of(unit.project, loaded.directory, locale, catalog, fmt,
+                      self._prints.of(unit.project, loaded.directory, locale, catalog, kind(fmt),
                                       self.brand_override, self.options.fuzzy))
                 for fmt in self.options.formats}
 
@@ -346,10 +350,11 @@ class Builder:
             if self.pool is not None:  # one job per part of the deck
                 jobs = [PdfJob(part_of(scene, start, end), tuple(layout_path(loaded.directory, unit.project)),
                                tuple(sandbox.roots.items()), loaded.directory, locale, loaded.deck.language,
-                               self.options.fuzzy) for start, end in parts(len(scene.slides))]
+                               self.options.fuzzy, self.options.tags) for start, end in parts(len(scene.slides))]
                 out.pending.append((path, Output(loaded.deck.id, locale, fmt, path, 0),
                                     [self.pool.apply_async(render_job, (job,)) for job in jobs]))
                 continue
+            self.pdf.tagged = self.options.tags
             data = self.pdf.render(scene, env, sandbox)
             output = Output(loaded.deck.id, locale, fmt, path, len(data))
             if self.pdf.last is not None:

@@ -112,15 +112,18 @@ def title_first(frames: list[Frame] | tuple[Frame, ...]) -> tuple[Frame, ...]:
     """*frames* (in drawing order) in reading order: the title moved before everything it does not sit on.
 
     Both formats read in drawing order (the PPTX's shape order, the PDF's structure tree), so
-    the title goes as early as it can without changing the picture: it only moves past frames
-    its box does not overlap; a shape drawn beneath it (the title slide's disc) stays beneath.
+    the title goes as early as it can without changing the picture: it moves past text and
+    past anything its box does not overlap; a shape drawn beneath it (the title slide's disc)
+    stays beneath.
     """
     frames = tuple(frames)
     at = next((i for i, f in enumerate(frames) if isinstance(f, TextFrame) and f.role == "title"), None)
     if at is None:
         return frames
     title = frames[at]
-    under = max((i for i in range(at) if _overlap(frames[i].box, title.box)), default=-1)
+    # text without a fill draws nothing but its letters: the title may go beneath it unseen
+    under = max((i for i in range(at) if _overlap(frames[i].box, title.box)
+                 and not (isinstance(frames[i], TextFrame) and frames[i].fill is None)), default=-1)
     return frames[:under + 1] + (title,) + frames[under + 1:at] + frames[at + 1:]
 
 

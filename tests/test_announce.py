@@ -13,6 +13,8 @@ import email
 import email.policy
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -331,6 +333,43 @@ def test_the_flyer_shows_the_next_date_and_the_channels(announced):
                      "hcsmeufr@gmail.com", "Find us"):
         assert expected in text
     assert "October 6, 2010" not in text
+
+
+def test_the_flyer_shows_every_channel(announced):
+    """All seven of the example's channels (the layout used to stop at six)."""
+    text = " ".join(PdfReader(announced.file("en", "-flyer.pdf")).pages[0].extract_text().split())
+    for value in ("#hcsmeufr and @hcsmeufr", "hcsmeufr@gmail.com", "the calendar and the guestbook",
+                  "linkedin.com/groups?gid=3284294", "facebook.com/#!/hcsmeu", "slideshare.net/hcsmeufr",
+                  "hcsmeufr.wikispaces.com"):
+        assert value in text
+
+
+@pytest.mark.slow
+def test_a_flyer_without_room_for_every_channel_says_which_it_left_out(project, write_deck):
+    channels = "".join(f"      - network: Network number {n}\n        handles: ['@handle{n}']\n"
+                       f"        links: [{{url: 'https://example.org/a/rather/long/address/for/channel/{n}'}},"
+                       f" {{url: 'https://example.org/another/long/address/{n}'}}]\n"
+                       for n in range(1, 11))
+    deck = tweetup_deck(write_deck)
+    file = project / deck / "deck.yaml"
+    file.write_text(file.read_text() + "  - kind: channels\n    title: Where?\n    channels:\n" + channels,
+                    encoding="utf-8")
+    exe = Path(sys.executable).with_name("deckgen")
+    run = subprocess.run([str(exe), "announce", "decks/t", "--out", "out", "--next", "2010-09-01"], cwd=project,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    m = re.search(r"Warning: decks/t/deck.yaml:(\d+):\d+: \[en\] the A4 flyer has no room for every channel: it "
+                  r"leaves out (Network number \d+(?:, Network number \d+)*) \(it shows (\d+) of 10\)", run.stderr)
+    assert m, run.stderr
+    left_out = m.group(2).split(", ")
+    assert int(m.group(3)) + len(left_out) == 10 and left_out[-1] == "Network number 10"
+    assert file.read_text().splitlines()[int(m.group(1)) - 1].strip() == "channels:"
+    text = " ".join(PdfReader(project / "out/t/en/announce/t-en-flyer.pdf").pages[0].extract_text().split())
+    shown = {int(n) for n in re.findall(r"@handle(\d+)", text)}
+    assert shown == set(range(1, int(m.group(3)) + 1)), text
+    strict = subprocess.run([str(exe), "announce", "decks/t", "--out", "out2", "--next", "2010-09-01", "--strict"],
+                            cwd=project, capture_output=True, text=True, timeout=300)
+    assert strict.returncode == 1 and "the A4 flyer has no room" in strict.stderr
 
 
 # --- translation --------------------------------------------------------------------------------

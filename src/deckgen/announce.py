@@ -566,13 +566,15 @@ def email_bytes(ann: Announcement, layouts: Layouts) -> bytes:
 FLYER_COMPACT_LEVELS = 3
 
 
-def flyer_html(ann: Announcement, layouts: Layouts, compact: int = 0) -> str:
+def flyer_html(ann: Announcement, layouts: Layouts, compact: int = 0, channels: int | None = None) -> str:
     """The HTML of the one-page A4 flyer (``announce/flyer.html.j2``), for WeasyPrint.
 
     *compact* (0 to 2) asks the layout for fewer dates and smaller type, for a second
-    and third try when the page overflows.
+    and third try when the page overflows; *channels* is how many of the deck's channels it
+    shows (all by default).
     """
-    return layouts.html("announce/flyer.html.j2", a=ann, compact=compact)
+    shown = len(ann.channels) if channels is None else channels
+    return layouts.html("announce/flyer.html.j2", a=ann, compact=compact, channels=shown)
 
 
 # --- calendar -----------------------------------------------------------------------------

@@ -90,18 +90,29 @@ class _TooLong(Exception):
         self.pages = pages
 
 
-def render_flyer(ann: Announcement, layouts: Layouts, sandbox: Sandbox, pdf: PdfRenderer) -> bytes:
-    """The flyer's PDF: exactly one A4 page, fonts embedded, files read only from *sandbox*.
+def render_flyer(ann: Announcement, layouts: Layouts, sandbox: Sandbox, pdf: PdfRenderer
+                 ) -> tuple[bytes, list[str]]:
+    """The flyer's PDF (exactly one A4 page, fonts embedded, files read only from *sandbox*), and the
+    channels it had to leave out.
 
     A flyer longer than a page is laid out again more compactly (fewer dates, smaller
-    type); one that still does not fit is an error.
+    type), still with every channel; then, in the most compact layout, without the last
+    channels, one at a time, which the caller reports. One that still does not fit is an
+    error.
     """
     pages = 0
     for compact in range(FLYER_COMPACT_LEVELS):
         try:
-            return _pdf(flyer_html(ann, layouts, compact), sandbox, pdf)
+            return _pdf(flyer_html(ann, layouts, compact), sandbox, pdf), []
         except _TooLong as exc:
             pages = exc.pages
+    for shown in range(len(ann.channels) - 1, 0, -1):
+        try:
+            data = _pdf(flyer_html(ann, layouts, FLYER_COMPACT_LEVELS - 1, shown), sandbox, pdf)
+        except _TooLong as exc:
+            pages = exc.pages
+            continue
+        return data, [str(ch.network) for ch in ann.channels[shown:]]
     raise RenderError(f"deck '{ann.deck_id}' [{ann.locale}]: the flyer takes {pages} pages instead of one, even "
                       "with fewer dates and smaller type; shorten the event's title or description in this "
                       "language, or the layout announce/flyer.html.j2")
@@ -157,8 +168,16 @@ class Announcer:
         out += [(network, text.encode("utf-8")) for network, text in posts(ann, layouts).items()]
         out.append(("email", email_bytes(ann, layouts)))
         self.progress(f"rendering {tag} flyer")
-        out.append(("flyer", render_flyer(ann, layouts, sandbox, self.pdf)))
+        flyer, left_out = render_flyer(ann, layouts, sandbox, self.pdf)
+        out.append(("flyer", flyer))
         warnings = fallback_warnings(translator, loaded.deck) if isinstance(translator, CatalogTranslator) else []
+        if left_out:
+            where = next((loaded.location(("slides", i, "channels")) for i, s in enumerate(loaded.deck.slides)
+                          if s.kind == "channels"), None)
+            warnings.append(Problem(
+                f"[{locale}] the A4 flyer has no room for every channel: it leaves out {', '.join(left_out)} "
+                f"(it shows {len(ann.channels) - len(left_out)} of {len(ann.channels)}); shorten the channels' "
+                "texts, list fewer channels, or override the layout announce/flyer.html.j2", where))
         warnings += words.warnings(own_words_location(loaded, translator))
         if ann.email is None:
             warnings.append(Problem(

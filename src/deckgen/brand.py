@@ -86,6 +86,10 @@ class BrandSpec(Model):
     social: Social = Field(default_factory=Social)
     languages: list[str] = Field(default_factory=list,
                                  description="The chapter's languages, built by 'deckgen build --chapter'.")
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$",
+                                description="The chapter's country (ISO 3166-1, e.g. GB): its region tags the "
+                                            "language of decks in one of the country's official languages "
+                                            "(en-GB for proofing).")
     template: Template | None = None
 
 
@@ -295,6 +299,12 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
         except (UnknownLocaleError, ValueError):
             problems.append(Problem(f"unknown language '{lang}'; use codes such as fr, de, el",
                                     locs.get(("languages", i)) or locs.get(("languages",))))
+    if spec.country is not None:
+        from babel.core import get_global
+
+        if spec.country not in get_global("territory_languages"):
+            problems.append(Problem(f"unknown country '{spec.country}'; use an ISO 3166-1 code such as GB, CH, "
+                                    "DE", locs.get(("country",))))
     if problems:
         raise BrandError(problems)
     used = files + list(heading.files.values()) + list(body.files.values())

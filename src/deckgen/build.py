@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .brand import Brand, load_brand
+from .accessibility import alt_text_warnings
 from .compose import compose_deck
+from .contrast import contrast_warnings
 from .errors import DeckgenError, OutputError, Problem, RenderError, display_path
 from .i18n import (
     CatalogTranslator,
@@ -80,6 +82,7 @@ class BuildOptions:
     fuzzy: bool = False  # use fuzzy (unreviewed) translations
     force: bool = False  # rebuild outputs whose inputs did not change
     shard: Shard | None = None  # build only this part of the units (CI matrices)
+    tags: bool = True  # tagged PDF/UA-1 (``--no-tags``: untagged)
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,7 @@ class Builder:
     _prints: Fingerprints = field(default_factory=Fingerprints)
     _brands: dict[tuple[Path, str], Brand] = field(default_factory=dict)
     _envs: dict[Path, tuple[Any, Sandbox]] = field(default_factory=dict)
+    _given: set[tuple[str, str, str]] = field(default_factory=set)  # warnings given once per deck and brand
 
     @property
     def brand_override(self) -> str | None:
@@ -289,8 +293,11 @@ class Builder:
         """Per format: the output path of *unit* and the fingerprint of its inputs."""
         loaded, locale = unit.loaded, unit.locale
         catalog = None if locale == loaded.deck.language else catalog_path(loaded.directory, locale)
+        def kind(fmt: str) -> str:  # an untagged PDF is another output than the tagged one
+            return "pdf-untagged" if fmt == "pdf" and not self.options.tags else fmt
+
         return {fmt: (output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override),
-                      self._prints.of(unit.project, loaded.directory, locale, catalog, fmt,
+                      self._prints.of(unit.project, loaded.directory, locale, catalog, kind(fmt),
                                       self.brand_override, self.options.fuzzy))
                 for fmt in self.options.formats}
 
@@ -326,6 +333,9 @@ class Builder:
             out.warnings.extend(fallback_warnings(translator, loaded.deck))
         out.warnings.extend(words.warnings(own_words_location(loaded, translator)))
         out.warnings.extend(overflow_warnings(scene))
+        # the same in every locale: given once per deck and brand
+        out.warnings.extend(self._once(scene, brand, contrast_warnings(scene, brand) +
+                                       alt_text_warnings(scene, loaded)))
         self.on_scene(scene, brand)
         lacking = missing_glyphs(scene, brand)
         if lacking:  # the PDF would silently take another font (or draw boxes)
@@ -340,15 +350,26 @@ class Builder:
             if self.pool is not None:  # one job per part of the deck
                 jobs = [PdfJob(part_of(scene, start, end), tuple(layout_path(loaded.directory, unit.project)),
                                tuple(sandbox.roots.items()), loaded.directory, locale, loaded.deck.language,
-                               self.options.fuzzy) for start, end in parts(len(scene.slides))]
+                               self.options.fuzzy, self.options.tags) for start, end in parts(len(scene.slides))]
                 out.pending.append((path, Output(loaded.deck.id, locale, fmt, path, 0),
                                     [self.pool.apply_async(render_job, (job,)) for job in jobs]))
                 continue
+            self.pdf.tagged = self.options.tags
             data = self.pdf.render(scene, env, sandbox)
             output = Output(loaded.deck.id, locale, fmt, path, len(data))
             if self.pdf.last is not None:
                 self.on_pdf(output, self.pdf.last)
             out.results.append((path, data, output))
+        return out
+
+    def _once(self, scene: DeckScene, brand: Brand, warnings: list[Problem]) -> list[Problem]:
+        """The *warnings* not yet given for the deck of *scene* in *brand* (in another locale)."""
+        out = []
+        for w in warnings:
+            key = (scene.deck_id, brand.id, w.message)
+            if key not in self._given:
+                self._given.add(key)
+                out.append(w)
         return out
 
     def render(self, decks: list[LoadedDeck]) -> tuple[list[tuple[Path, bytes, Output]], list[Problem]]:

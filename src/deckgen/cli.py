@@ -151,15 +151,19 @@ def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
               help="PDF worker processes [default: one per processor; 1 renders in this process].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--shard", type=ShardParam(), default=None, help=SHARD_HELP)
+@click.option("--no-tags", "no_tags", is_flag=True,
+              help="Write untagged PDFs (by default they are tagged PDF/UA-1 for screen readers; "
+                   "docs/accessibility.md).")
 def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
           brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, force: bool, jobs: int | None,
-          quiet: bool, shard) -> None:
+          quiet: bool, shard, no_tags: bool = False) -> None:
     from . import workers
 
     if brand and chapter:
         raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
-    if not force and not chapter and not shard and _nothing_changed(deck_dirs, out, formats, locales, brand,
-                                                                    fuzzy, strict, quiet):
+    # (the quick check fingerprints tagged PDFs only: an untagged build takes the full path)
+    if not force and not chapter and not shard and not no_tags and _nothing_changed(
+            deck_dirs, out, formats, locales, brand, fuzzy, strict, quiet):
         return
 
     # start the PDF workers first, while this process is small: they import WeasyPrint
@@ -170,7 +174,8 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
     # (the default starts a worker even for one PDF: it imports WeasyPrint meanwhile; -j 1 does not)
     pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf and jobs != 1 else None
     try:
-        _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, force, quiet, pool, shard)
+        _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, force, quiet, pool, shard,
+               tags=not no_tags)
     finally:
         if pool is not None:
             pool.terminate()
@@ -200,12 +205,13 @@ def _nothing_changed(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str,
 
 def _build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
            brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, force: bool, quiet: bool,
-           pool, shard=None) -> None:
+           pool, shard=None, tags: bool = True) -> None:
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
 
     options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
-                           brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy, force=force, shard=shard)
+                           brand=brand, chapter=chapter, strict=strict, fuzzy=fuzzy, force=force, shard=shard,
+                           tags=tags)
 
     progress, written = _reporters(quiet)
     report = run_build(_deck_dirs(deck_dirs), options, progress, written, pool=pool)

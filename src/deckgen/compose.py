@@ -51,6 +51,7 @@ from .scene import (
     ShapeFrame,
     SlideScene,
     TextFrame,
+    title_first,
 )
 
 # --- the shared geometry (points on a 960 x 540 page) --------------------------
@@ -176,14 +177,15 @@ class Composer:
             dark = background != self.c("background")
             if slide.kind != "title":
                 frames += self.footer(i, total, on_dark=dark)
-            scenes.append(SlideScene(slide.sid, slide.kind, title, background, tuple(frames),
+            scenes.append(SlideScene(slide.sid, slide.kind, title, background, title_first(frames),
                                      plain_text(self.runs(slide.notes)) if slide.notes else "", i))
         b = self.brand
         files = {}
         for fam in (b.heading, b.body):
             files.setdefault(fam.family, {}).update({k: str(v) for k, v in fam.files.items()})
         return DeckScene(
-            deck_id=self.deck.id, locale=self.fmt.locale_code, language_tag=language_tag(self.fmt.locale_code),
+            deck_id=self.deck.id, locale=self.fmt.locale_code,
+            language_tag=language_tag(self.fmt.locale_code, self.brand.spec.country),
             title=plain_text(self.runs(self.deck.title, link_tags=False)),
             subject=self.deck.subject or "", author=self.deck.author,
             keywords=tuple(self.deck.keywords), date=self.deck.date.isoformat(), slides=tuple(scenes),
@@ -508,14 +510,23 @@ def _contain(box: Box, w: int, h: int, align: str = "center") -> Box:
     return Box(round(x, 2), round(box.y + (box.h - nh) / 2, 2), round(nw, 2), round(nh, 2))
 
 
-def language_tag(locale_code: str) -> str:
-    """A BCP 47 tag with region for document properties: ``fr`` → ``fr-FR``."""
+def language_tag(locale_code: str, country: str | None = None) -> str:
+    """A BCP 47 tag with region for document properties and proofing: ``fr`` → ``fr-FR``.
+
+    The locale's own region first; then the chapter's *country*, when the language is one of
+    its official languages (``en`` for the UK chapter → ``en-GB``, ``fr`` for Switzerland →
+    ``fr-CH``); then the region CLDR finds likeliest.
+    """
     from babel import Locale
+    from babel.core import get_global
 
     loc = Locale.parse(locale_code)
     if loc.territory:
         return f"{loc.language}-{loc.territory}"
-    from babel.core import get_global
+    if country:
+        status = get_global("territory_languages").get(country, {}).get(loc.language, {}).get("official_status", "")
+        if status in ("official", "de_facto_official"):
+            return f"{loc.language}-{country}"
 
     likely = get_global("likely_subtags").get(loc.language, "")
     region = likely.split("_")[-1] if likely else ""

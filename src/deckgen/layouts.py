@@ -9,6 +9,7 @@ and every layout fails loudly on a missing variable.
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -74,8 +75,36 @@ def environment(search: list[Path], sandbox: Sandbox) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["asset_url"] = sandbox.url
+    env.filters["break_url"] = break_url
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+_URL_HEAD = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/]*/?")
+_URL_BREAKS = re.compile(r"(?<=/)(?!/)|(?=[.-])")
+ZWSP, WORD_JOINER = "\u200b", "\u2060"
+
+
+def break_url(text: str) -> str:
+    """*text*, a web address, with line breaks allowed only after ``/`` and before ``.`` and ``-`` of its path.
+
+    Pango would break right after the scheme (``https://`` alone at the end of a line) and
+    after any hyphen. The scheme and host stay whole, as LibreOffice and PowerPoint keep them
+    (so the PPTX and the PDF wrap alike); a zero-width space marks each break allowed in the
+    path, and word joiners hold the pieces together. Both are invisible and not read aloud; the
+    link's target is unchanged.
+
+    >>> [p.replace(WORD_JOINER, "") for p in break_url("https://hcsmeu.com/join-us/now.html").split(ZWSP)]
+    ['https://hcsmeu.com/', 'join', '-us/', 'now', '.html']
+    """
+    head = _URL_HEAD.match(text).group(0)  # type: ignore[union-attr]
+    pieces = [_glued(head)] + [_glued(p) for p in _URL_BREAKS.split(text[len(head):]) if p]
+    return ZWSP.join(pieces)
+
+
+def _glued(piece: str) -> str:
+    """*piece* with a word joiner after each ``/`` and ``-`` inside it, where Pango would break."""
+    return re.sub(r"([/-])(?=.)", "\\1" + WORD_JOINER, piece)
 
 
 def builtin_layouts_only(env: Environment) -> bool:

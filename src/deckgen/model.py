@@ -375,7 +375,9 @@ class ImageSlide(SlideBase):
     kind: Literal["image"]
     title: str | None = None
     file: str = Field(description="Image file beside deck.yaml (PNG or JPEG).")
-    alt: str = Field(min_length=1, description="Alternative text for screen readers.")
+    alt: str | None = Field(default=None, min_length=1,
+                            description="Alternative text for screen readers: what the image shows. Without it, "
+                                        "the build warns (an error with --strict).")
     caption: str | None = None
     _i18n = ("notes", "title", "alt", "caption")
 

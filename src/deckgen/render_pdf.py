@@ -17,6 +17,7 @@ from jinja2 import Environment, TemplateError
 
 from .errors import RenderError
 from .layouts import Sandbox, builtin_layouts_only
+from .pdf_tags import PDF_VARIANT, join_structure
 from .scene import DeckScene
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,8 +49,9 @@ def part_of(scene: DeckScene, start: int, end: int) -> DeckScene:
 def join_pdfs(pdfs: list[bytes]) -> bytes:
     """One PDF of the pages of *pdfs* in order, with their outlines and links.
 
-    The document-level entries (metadata, ``/Lang``) come from the first part: every part
+    The document-level entries (metadata, XMP, ``/Lang``) come from the first part: every part
     of a deck is rendered from the same ``<head>``. Each part keeps its own font subsets.
+    Tagged parts give one structure tree (:func:`deckgen.pdf_tags.join_structure`).
     The result depends only on the parts' bytes.
     """
     if len(pdfs) == 1:
@@ -67,6 +69,10 @@ def join_pdfs(pdfs: list[bytes]) -> bytes:
     lang = first.trailer["/Root"].get("/Lang")
     if lang is not None:
         writer._root_object[NameObject("/Lang")] = lang
+    xmp = first.trailer["/Root"].get("/Metadata")
+    if xmp is not None:  # PDF/UA's identification and the title (XMP)
+        writer._root_object[NameObject("/Metadata")] = xmp.clone(writer).indirect_reference
+    join_structure(writer, readers)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -123,6 +129,9 @@ def import_weasyprint() -> Any:
     import weasyprint
 
     _encode_images_once()
+    from . import pdf_tags
+
+    pdf_tags.install()
     return weasyprint
 
 
@@ -360,6 +369,8 @@ class PdfRenderer:
     font_config: FontConfiguration | None = None
     cache: dict[str, Any] = field(default_factory=dict)
     last: PdfInfo | None = None  # what the last render produced
+    #: slide PDFs are tagged PDF/UA-1 (:mod:`deckgen.pdf_tags`); ``--no-tags`` turns it off
+    tagged: bool = True
 
     def close(self) -> None:
         """Let go of the fonts and images, and remove WeasyPrint's temporary copies of the fonts.
@@ -377,20 +388,22 @@ class PdfRenderer:
         pdfs, infos = [], []
         for start, end in parts(len(scene.slides)):
             html = render_html(part_of(scene, start, end), env)
-            pdfs.append(self.html_to_pdf(html, sandbox, slides=True, xhtml=builtin_layouts_only(env)))
+            pdfs.append(self.html_to_pdf(html, sandbox, slides=True, xhtml=builtin_layouts_only(env),
+                                         tagged=self.tagged))
             assert self.last is not None
             infos.append(self.last)
         self.last = PdfInfo.join(infos)
         return join_pdfs(pdfs)
 
     def html_to_pdf(self, html: str, sandbox: Sandbox, max_pages: int | None = None, slides: bool = False,
-                    xhtml: bool = False) -> bytes:
+                    xhtml: bool = False, tagged: bool = False) -> bytes:
         """PDF bytes of *html*, reading files only through *sandbox*; problems WeasyPrint logs are errors.
 
         With *max_pages*, a document that takes more pages raises :class:`TooManyPages`.
         *slides* uses the slim user-agent stylesheet of slides (:data:`SLIDES_UA_CSS`);
         *xhtml* says that *html* comes from deckgen's own layouts, so that it may be read
-        with the XML parser when that gives the same tree (:func:`xhtml_tree`).
+        with the XML parser when that gives the same tree (:func:`xhtml_tree`); *tagged*
+        writes a tagged PDF/UA-1 (:mod:`deckgen.pdf_tags`).
         """
         import_weasyprint()
         from weasyprint import HTML
@@ -416,7 +429,7 @@ class PdfRenderer:
             document = doc.render(font_config=self.font_config, cache=self.cache)
             if max_pages is not None and len(document.pages) > max_pages:
                 raise TooManyPages(len(document.pages))
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT) if tagged else document.write_pdf()
             self.last = PdfInfo(tuple((p.width, p.height) for p in document.pages),
                                 frozenset(f.family for f in document.fonts.values()))
         except FatalURLFetchingError as exc:  # a BaseException: catch it by name

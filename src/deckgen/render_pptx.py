@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import re
 import zipfile
+from copy import deepcopy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,10 +35,13 @@ from pptx.shapes.picture import Picture
 from pptx.util import Emu
 
 from .errors import Location, Problem
-from .scene import DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
+from .markup import Run
+from .scene import Box, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
 
 EMU_PER_PT = 12700
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)
+#: the id of the slide-number fields (any GUID; PowerPoint uses one per field type)
+FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 #: slide kind -> layout of the default template; "default" is every other kind
 DEFAULT_BINDINGS = {"title": "Title Slide", "section": "Section Header", "default": "Title Only"}
 KEEP_LAYOUTS = ("Title Slide", "Title Only", "Section Header", "Blank")
@@ -95,6 +100,17 @@ def check_template(template: PptxTemplate, kinds: Iterable[str], where: Location
                                     f"{_describe_layouts(prs)}", where))
     return problems
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: Office's extensions: a shape marked decorative (skipped by screen readers), and a link drawn
+#: in its run's colour instead of the theme's hyperlink colour
+DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+ADEC = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+LINK_COLOR_EXT = "{A12FA001-AC4F-418D-AE19-62706E023703}"
+AHYP = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
+#: where the title of a slide that shows none is kept: above the slide, where no program draws it
+#: but PowerPoint's outline, its accessibility checker and screen readers find it
+OFF_SLIDE_TITLE = (56.0, -80.0, 848.0, 60.0)
+#: points added to the width of every text box (see _text_box_geometry)
+WRAP_SLACK = 1.0
 
 
 
@@ -187,8 +203,22 @@ def _sub(parent, tag: str, **attrs: str):
     return etree.SubElement(parent, _qn(tag), attrs)
 
 
+def _mark_decorative(cnvpr) -> None:
+    """Mark a shape decorative (PowerPoint's "Mark as decorative"): screen readers skip it."""
+    ext = _sub(_sub(cnvpr, "a:extLst"), "a:ext", uri=DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{ADEC}}}decorative", {"val": "1"}, nsmap={"adec": ADEC})
+
+
+def _link(props, rel_id: str) -> None:
+    """A hyperlink on a run, drawn in the run's own colour (Office's ``hlinkClr``), like the PDF."""
+    click = _sub(props, "a:hlinkClick")
+    click.set(qn("r:id"), rel_id)
+    ext = _sub(_sub(click, "a:extLst"), "a:ext", uri=LINK_COLOR_EXT)
+    etree.SubElement(ext, f"{{{AHYP}}}hlinkClr", {"val": "tx"}, nsmap={"ahyp": AHYP})
+
+
 def _paragraph_xml(txbody, para: Paragraph, frame: TextFrame, first: bool, scene: DeckScene,
-                   fonts: dict[str, str], link_id) -> None:
+                   fonts: dict[str, str], link_id, field: tuple[object, int] | None = None) -> None:
     """One ``a:p``: written as DrawingML directly, since bullets, numbering and per-run language
     have no python-pptx API, and its per-property proxies cost most of the PPTX time."""
     size = frame.size(para)
@@ -210,7 +240,9 @@ def _paragraph_xml(txbody, para: Paragraph, frame: TextFrame, first: bool, scene
         if para.bullet_color:
             _sub(_sub(ppr, "a:buClr"), "a:srgbClr", val=_hex(para.bullet_color))
         if para.bullet == "number":
-            _sub(ppr, "a:buFont", typeface=fonts["heading"])
+            # the paragraph's own font; PowerPoint and LibreOffice give the number the weight of
+            # the first run, and so does the PDF (frames.html.j2)
+            _sub(ppr, "a:buFont", typeface=fonts[para.font])
             _sub(ppr, "a:buAutoNum", type="arabicPeriod", startAt=str(para.number))
         else:
             _sub(ppr, "a:buFont", typeface=fonts["body"])
@@ -237,11 +269,44 @@ def _paragraph_xml(txbody, para: Paragraph, frame: TextFrame, first: bool, scene
         if run.sup or run.sub:
             props.set("baseline", "30000" if run.sup else "-25000")
         if run.href:
-            if run.kind in ("link", "url", "email"):
-                props.set("u", "sng")
-            _sub(props, "a:hlinkClick").set(qn("r:id"), link_id(run.href))
+            # as in the PDF: links, addresses and e-mails underlined, hashtags and handles not
+            props.set("u", "sng" if run.kind in ("link", "url", "email") else "none")
+            _link(props, link_id(run.href))
+        if field is not None and field[0] == run:
+            _slide_number(p, r, run.text, field[1], props)
+            continue
         _sub(r, "a:t").text = run.text
     _sub(p, "a:endParaRPr", lang=scene.language_tag, sz=sz, dirty="0")
+
+
+def _slide_number(p, r, text: str, at: int, props) -> None:
+    """Write run *r* (of paragraph *p*) as the text before the slide number at *at*, a ``slidenum``
+    field, and the text after: PowerPoint and LibreOffice keep the number right when slides move."""
+    number = re.match(r"\d+", text[at:]).group(0)  # type: ignore[union-attr]
+    before, after = text[:at], text[at + len(number):]
+    if before:
+        _sub(r, "a:t").text = before
+    else:
+        p.remove(r)
+    fld = _sub(p, "a:fld", id=FIELD_ID, type="slidenum")
+    fld.append(deepcopy(props))
+    _sub(fld, "a:t").text = number
+    if after:
+        rest = _sub(p, "a:r")
+        rest.append(deepcopy(props))
+        _sub(rest, "a:t").text = after
+
+
+def _number_at(frame: TextFrame, number: int) -> tuple[object, int] | None:
+    """The run of the page-number frame that shows *number*, and where in it (None when none does)."""
+    if frame.name != "page-number":
+        return None
+    for p in frame.paragraphs:
+        for run in p.runs:
+            m = re.search(rf"(?<!\d){number}(?!\d)", run.text)
+            if m:
+                return run, m.start()
+    return None
 
 
 def _fill_text(shape, frame: TextFrame, scene: DeckScene, fonts: dict[str, str]) -> None:
@@ -260,8 +325,24 @@ def _fill_text(shape, frame: TextFrame, scene: DeckScene, fonts: dict[str, str])
     _paragraphs(txbody, frame, scene, fonts, shape.part)
 
 
-def _place(shape, frame) -> None:
+def _text_box_geometry(frame) -> Box:
+    """The box of a text frame in the PPTX: :data:`WRAP_SLACK` wider than the PDF's, on the side its
+    text is aligned away from.
+
+    LibreOffice wraps a line a hair before the box's edge where WeasyPrint fits it: a line
+    that just fits in the PDF went onto two lines in the PPTX. The slack is under the width
+    of any word, so no line that wraps in the PDF fits in the PPTX instead.
+    """
     b = frame.box
+    if not isinstance(frame, TextFrame) or not frame.paragraphs:
+        return b
+    align = frame.paragraphs[0].align
+    shift = {"left": 0.0, "center": WRAP_SLACK / 2, "right": WRAP_SLACK}[align]
+    return Box(b.x - shift, b.y, b.w + WRAP_SLACK, b.h)
+
+
+def _place(shape, frame) -> None:
+    b = _text_box_geometry(frame)
     shape.left, shape.top, shape.width, shape.height = emu(b.x), emu(b.y), emu(b.w), emu(b.h)
 
 
@@ -269,11 +350,13 @@ def _place(shape, frame) -> None:
 # add_shape search the whole slide for a free shape id and go through a proxy per property:
 # most of the PPTX time). The XML is what python-pptx writes, with the properties set.
 
-def _sp(tree, shape_id: int, frame, text_box: bool):
+def _sp(tree, shape_id: int, frame, text_box: bool, decorative: bool = False):
     """A ``p:sp`` at *frame*'s box, appended to the slide's shape *tree*; returns (sp, spPr)."""
     sp = _sub(tree, "p:sp")
     nv = _sub(sp, "p:nvSpPr")
-    _sub(nv, "p:cNvPr", id=str(shape_id), name=frame.name)
+    cnvpr = _sub(nv, "p:cNvPr", id=str(shape_id), name=frame.name)
+    if decorative:
+        _mark_decorative(cnvpr)
     if text_box:
         _sub(nv, "p:cNvSpPr", txBox="1")
     else:
@@ -281,7 +364,7 @@ def _sp(tree, shape_id: int, frame, text_box: bool):
     _sub(nv, "p:nvPr")
     sppr = _sub(sp, "p:spPr")
     xfrm = _sub(sppr, "a:xfrm")
-    b = frame.box
+    b = _text_box_geometry(frame) if text_box else frame.box
     _sub(xfrm, "a:off", x=str(emu(b.x)), y=str(emu(b.y)))
     _sub(xfrm, "a:ext", cx=str(emu(b.w)), cy=str(emu(b.h)))
     return sp, sppr
@@ -290,9 +373,9 @@ def _sp(tree, shape_id: int, frame, text_box: bool):
 _PRESETS = {"rect": "rect", "roundrect": "roundRect", "ellipse": "ellipse"}
 
 
-def _shape(tree, shape_id: int, frame: ShapeFrame) -> None:
+def _shape(tree, shape_id: int, frame: ShapeFrame, decorative: bool) -> None:
     """A filled shape without outline, shadow or text."""
-    sp, sppr = _sp(tree, shape_id, frame, text_box=False)
+    sp, sppr = _sp(tree, shape_id, frame, text_box=False, decorative=decorative)
     geom = _sub(sppr, "a:prstGeom", prst=_PRESETS[frame.shape])
     av = _sub(geom, "a:avLst")
     if frame.shape == "roundrect":
@@ -302,7 +385,9 @@ def _shape(tree, shape_id: int, frame: ShapeFrame) -> None:
     _sub(_sub(sppr, "a:ln"), "a:noFill")
     _sub(sppr, "a:effectLst")
     style = _sub(sp, "p:style")
-    for tag, idx in (("a:lnRef", "1"), ("a:fillRef", "3"), ("a:effectRef", "2")):
+    # effectRef 0: no theme effect. With python-pptx's idx 2 the theme's shadow applies, and
+    # LibreOffice draws it despite the empty effectLst above (python-pptx#446)
+    for tag, idx in (("a:lnRef", "1"), ("a:fillRef", "3"), ("a:effectRef", "0")):
         _sub(_sub(style, tag, idx=idx), "a:schemeClr", val="accent1")
     _sub(_sub(style, "a:fontRef", idx="minor"), "a:schemeClr", val="lt1")
     body = _sub(sp, "p:txBody")
@@ -311,8 +396,9 @@ def _shape(tree, shape_id: int, frame: ShapeFrame) -> None:
     _sub(body, "a:p")
 
 
-def _text_box(tree, shape_id: int, frame: TextFrame, scene: DeckScene, fonts: dict[str, str], part) -> None:
-    sp, sppr = _sp(tree, shape_id, frame, text_box=True)
+def _text_box(tree, shape_id: int, frame: TextFrame, scene: DeckScene, fonts: dict[str, str], part,
+              decorative: bool, number: int) -> None:
+    sp, sppr = _sp(tree, shape_id, frame, text_box=True, decorative=decorative)
     _sub(_sub(sppr, "a:prstGeom", prst="rect"), "a:avLst")
     _sub(sppr, "a:noFill")
     body = _sub(sp, "p:txBody")
@@ -320,10 +406,10 @@ def _text_box(tree, shape_id: int, frame: TextFrame, scene: DeckScene, fonts: di
     _sub(_sub(body, "a:bodyPr", wrap="square", lIns="0", rIns="0", bIns="0", tIns=str(emu(frame.offset)),
               anchor="t"), "a:noAutofit")
     _sub(body, "a:lstStyle")
-    _paragraphs(body, frame, scene, fonts, part)
+    _paragraphs(body, frame, scene, fonts, part, number)
 
 
-def _paragraphs(txbody, frame: TextFrame, scene: DeckScene, fonts: dict[str, str], part) -> None:
+def _paragraphs(txbody, frame: TextFrame, scene: DeckScene, fonts: dict[str, str], part, number: int = 0) -> None:
     links: dict[str, str] = {}
 
     def link_id(url: str) -> str:
@@ -331,8 +417,9 @@ def _paragraphs(txbody, frame: TextFrame, scene: DeckScene, fonts: dict[str, str
             links[url] = part.relate_to(url, RT.HYPERLINK, is_external=True)
         return links[url]
 
+    field = _number_at(frame, number) if number else None
     for i, para in enumerate(frame.paragraphs):
-        _paragraph_xml(txbody, para, frame, i == 0, scene, fonts, link_id)
+        _paragraph_xml(txbody, para, frame, i == 0, scene, fonts, link_id, field)
     if not frame.paragraphs:
         _sub(txbody, "a:p")
 
@@ -356,11 +443,13 @@ def _picture(slide, shape_id: int, frame: ImageFrame, images: dict[Path, object]
     return Picture(pic, slide.shapes)
 
 
-def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph, shape_id: int,
+def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int,
           images: dict[Path, object]) -> None:
     shapes = slide.shapes
+    fonts = scene.fonts
+    decorative = s.decorative(frame)
     if isinstance(frame, ShapeFrame):
-        _shape(shapes._spTree, shape_id, frame)
+        _shape(shapes._spTree, shape_id, frame, decorative)
         return
     if isinstance(frame, ImageFrame):
         pic = _picture(slide, shape_id, frame, images)
@@ -373,14 +462,18 @@ def _draw(slide, frame, scene: DeckScene, fonts: dict[str, str], title_ph, shape
                 pic.crop_top = pic.crop_bottom = excess
             pic.auto_shape_type = MSO_SHAPE.OVAL
         pic.name = frame.name
-        pic._element._nvXxPr.cNvPr.set("descr", frame.alt)  # alt text: no public API (python-pptx#1139)
+        cnvpr = pic._element._nvXxPr.cNvPr
+        # alt text: no public API (python-pptx#1139); a decorative picture has none
+        cnvpr.set("descr", "" if decorative else frame.alt)
+        if decorative:
+            _mark_decorative(cnvpr)
         return
     if frame.role == "title" and title_ph is not None:
         _place(title_ph, frame)
         _fill_text(title_ph, frame, scene, fonts)
         shapes._spTree.append(title_ph._element)  # keep the scene's drawing order
         return
-    _text_box(shapes._spTree, shape_id, frame, scene, fonts, slide.part)
+    _text_box(shapes._spTree, shape_id, frame, scene, fonts, slide.part, decorative, s.number)
 
 
 class _Slides:
@@ -419,8 +512,7 @@ class _Slides:
 
 def _add_slide(slides: _Slides, s: SlideScene, scene: DeckScene, layouts: dict[str, object],
                template: PptxTemplate) -> None:
-    has_title = any(isinstance(f, TextFrame) and f.role == "title" for f in s.frames)
-    slide = slides.add(layouts[template.layout_for(s.kind)], has_title)
+    slide = slides.add(layouts[template.layout_for(s.kind)], True)
     images = slides.images
     title_ph = next(iter(slide.placeholders), None)
     bg = slide.background.fill
@@ -428,16 +520,34 @@ def _add_slide(slides: _Slides, s: SlideScene, scene: DeckScene, layouts: dict[s
     bg.fore_color.rgb = _rgb(s.background)
     # shape ids as python-pptx gives them: one more than the largest on the slide
     next_id = max((int(i) for i in slide.shapes._spTree.xpath("//@id") if i.isdigit()), default=0) + 1
+    if title_ph is not None and not any(isinstance(f, TextFrame) and f.role == "title" for f in s.frames):
+        _hidden_title(slide, title_ph, s, scene)
     for frame in s.frames:
         if isinstance(frame, TextFrame) and frame.role == "title" and title_ph is not None:
-            _draw(slide, frame, scene, scene.fonts, title_ph, 0, images)  # keeps its id
+            _draw(slide, frame, s, scene, title_ph, 0, images)  # keeps its id
             continue
-        _draw(slide, frame, scene, scene.fonts, title_ph, next_id, images)
+        _draw(slide, frame, s, scene, title_ph, next_id, images)
         next_id += 1
     if s.notes:
         slide.notes_slide.notes_text_frame.text = s.notes
         _keep_serialized(slide.notes_slide.part)
     _keep_serialized(slide.part)
+
+
+def _hidden_title(slide, title_ph, s: SlideScene, scene: DeckScene) -> None:
+    """Give a slide that shows no title (an image or a quote without one) its title, above the slide.
+
+    PowerPoint's accessibility checker wants a title on every slide, and its outline and screen
+    readers name slides by it; off the slide, no program draws it. It is read first.
+    """
+    x, y, w, h = OFF_SLIDE_TITLE
+    frame = TextFrame("title", Box(x, y, w, h),
+                      (Paragraph((Run(s.title or s.id),), 28, scene.colors["primary"], font="heading", bold=True),),
+                      role="title")
+    _draw(slide, frame, s, scene, title_ph, 0, {})
+    tree = slide.shapes._spTree
+    tree.remove(title_ph._element)
+    tree.insert(2, title_ph._element)  # after the group's own properties: first in reading order
 
 
 @lru_cache(maxsize=None)
@@ -520,13 +630,43 @@ def render_pptx(scene: DeckScene, template: PptxTemplate | None = None) -> bytes
     else:
         prs = Presentation(str(template.path))
         _drop_slides(prs)
+        _brand_themes(prs, scene)
     layouts = {lay.name: lay for lay in prs.slide_layouts}
     slides = _Slides(prs)
     for s in scene.slides:
         _add_slide(slides, s, scene, layouts, template)
     _core_properties(prs, scene)
     _app_properties(prs, scene)
+    if scene.slides:
+        _thumbnail(prs, scene)
     return _save(prs)
+
+
+def _brand_themes(prs, scene: DeckScene) -> None:
+    """Give a chapter template's themes the brand's colours (hyperlinks included) and fonts.
+
+    A template keeps its own theme otherwise: links, accents and "Calibri" of the Office
+    theme wherever a presenter adds text, and in what PowerPoint draws from the theme.
+    """
+    for master in prs.slide_masters:
+        theme = master.part.part_related_by(RT.THEME)
+        theme._blob = _theme_xml(theme.blob, scene)
+
+
+def _thumbnail(prs, scene: DeckScene) -> None:
+    """``docProps/thumbnail.jpeg``: the first slide, 256 pixels wide (:mod:`deckgen.thumbnail`)."""
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    from .thumbnail import thumbnail_jpeg
+
+    package = prs.part.package
+    blob = thumbnail_jpeg(scene)
+    part = next((p for p in package.iter_parts() if str(p.partname) == "/docProps/thumbnail.jpeg"), None)
+    if part is None:
+        part = Part(PackURI("/docProps/thumbnail.jpeg"), "image/jpeg", package, blob)
+        package.relate_to(part, RT.THUMBNAIL)
+    part._blob = blob
 
 
 def _save(prs) -> bytes:

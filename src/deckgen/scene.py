@@ -104,6 +104,29 @@ class ImageFrame:
 Frame = TextFrame | ShapeFrame | ImageFrame
 
 
+def _overlap(a: Box, b: Box) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+
+def title_first(frames: list[Frame] | tuple[Frame, ...]) -> tuple[Frame, ...]:
+    """*frames* (in drawing order) in reading order: the title moved before everything it does not sit on.
+
+    Both formats read in drawing order (the PPTX's shape order, the PDF's structure tree), so
+    the title goes as early as it can without changing the picture: it moves past text and
+    past anything its box does not overlap; a shape drawn beneath it (the title slide's disc)
+    stays beneath.
+    """
+    frames = tuple(frames)
+    at = next((i for i, f in enumerate(frames) if isinstance(f, TextFrame) and f.role == "title"), None)
+    if at is None:
+        return frames
+    title = frames[at]
+    # text without a fill draws nothing but its letters: the title may go beneath it unseen
+    under = max((i for i in range(at) if _overlap(frames[i].box, title.box)
+                 and not (isinstance(frames[i], TextFrame) and frames[i].fill is None)), default=-1)
+    return frames[:under + 1] + (title,) + frames[under + 1:at] + frames[at + 1:]
+
+
 @dataclass(frozen=True)
 class SlideScene:
     """One slide, ready to draw."""
@@ -115,6 +138,18 @@ class SlideScene:
     frames: tuple[Frame, ...]
     notes: str = ""
     number: int = 0
+
+    def decorative(self, frame: Frame) -> bool:
+        """Whether *frame* only decorates: shapes, ornaments (a large quotation mark, initials) and the
+        logo repeated on content slides. Screen readers skip it: marked decorative in the PPTX, an
+        artifact in the PDF (docs/accessibility.md)."""
+        if isinstance(frame, ImageFrame):
+            return frame.role == "logo" and self.kind != "title"
+        return frame.role == "decoration"
+
+    def artifact(self, frame: Frame) -> bool:
+        """Whether the tagged PDF draws *frame* as an artifact: decoration, and the footer of every page."""
+        return self.decorative(frame) or frame.role == "footer"
 
 
 @dataclass(frozen=True)

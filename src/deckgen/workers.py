@@ -50,6 +50,7 @@ class PdfJob:
     locale: str
     source_language: str
     fuzzy: bool
+    tagged: bool = True  # a tagged PDF/UA-1
 
 
 _RENDERER: Any = None
@@ -162,6 +163,7 @@ def render_job(job: PdfJob) -> tuple[bytes, PdfInfo]:
         _ENVS[key] = (environment(list(job.search), sandbox), sandbox)
     env, sandbox = _ENVS[key]
     install(env, _LazyTranslator(job))
+    _RENDERER.tagged = job.tagged
     data = _RENDERER.render(job.scene, env, sandbox)
     assert _RENDERER.last is not None
     return data, _RENDERER.last

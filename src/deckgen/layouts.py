@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -76,6 +76,14 @@ def environment(search: list[Path], sandbox: Sandbox) -> Environment:
     env.filters["asset_url"] = sandbox.url
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def layout_error(exc: TemplateError) -> RenderError:
+    """A layout's error as a :class:`RenderError` naming the template and line."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "layout"
+    line = getattr(exc, "lineno", None)
+    where = f"{name}:{line}" if line else str(name)
+    return RenderError(f"{where}: layout error: {exc.message or exc}")
 
 
 def builtin_layouts_only(env: Environment) -> bool:

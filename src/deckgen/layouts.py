@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import RenderError
+from .errors import RenderError, display_path
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
 
@@ -82,6 +82,12 @@ def layout_error(exc: TemplateError) -> RenderError:
     """A layout's error as a :class:`RenderError` naming the template and line."""
     name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "layout"
     line = getattr(exc, "lineno", None)
+    if line is None:  # an error while rendering: Jinja's traceback goes through the templates' lines
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                name, line = display_path(tb.tb_frame.f_code.co_filename), tb.tb_lineno
+            tb = tb.tb_next
     where = f"{name}:{line}" if line else str(name)
     return RenderError(f"{where}: layout error: {exc.message or exc}")
 

@@ -106,12 +106,12 @@ def _subset(file: Path, chars: str) -> bytes:
     options = subset.Options()
     options.flavor = "woff"
     options.hinting = False
-    font = subset.load_font(str(file), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
     out = io.BytesIO()
-    subset.save_font(font, out, options)
+    with subset.load_font(str(file), options) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        subset.save_font(font, out, options)
     return out.getvalue()
 
 

@@ -427,4 +427,7 @@ def serve(deck_dir: Path, settings: Settings, fuzzy: bool = False,
             "translations; from another machine, use this machine's name or address in it")
     say("press Ctrl+C to stop")
     sys.stdout.flush()
-    Server(config).run(sockets=[sock])
+    try:
+        Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the Ctrl+C again once it has stopped: that is the way out
+        pass

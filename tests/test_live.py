@@ -215,3 +215,12 @@ def test_what_the_watcher_ignores(project: Path) -> None:
     assert live.classify(root / "locales" / "fr" / "LC_MESSAGES" / "deck.po") == ("catalog", "fr")
     assert live.classify(project / "layouts" / "slide.html.j2") == "look"
     assert live.refresh([root / "locales" / "deck.pot"]) == []
+
+
+def test_texts_the_catalog_lacks_are_counted_and_shown(project: Path) -> None:
+    edit(DECK, "title: Our mission", "title: Our new mission")
+    live = LiveDeck(EXAMPLE_DIR)
+    state = live.snapshot("fr")
+    assert state["catalog"]["outdated"] == 1
+    (message,) = [m for m in state["messages"] if m["context"] == "mission.title"]
+    assert message["id"] == "Our mission" and message["current"] == "Our new mission"

@@ -35,7 +35,7 @@ from .i18n import CatalogTranslator, DeckMessage, SourceTranslator, deck_message
 from .layouts import Phrases, install, layout_error, layout_path
 from .load import LoadedDeck, load_decks
 from .measure import load_metrics
-from .paths import catalog_locales, catalog_path, project_root
+from .paths import DECK_FILE, catalog_locales, catalog_path, project_root
 from .render_html import HtmlRenderer
 from .scene import Box, DeckScene, ImageFrame, SlideScene, TextFrame
 
@@ -216,6 +216,7 @@ class LiveDeck:
 
     # --- the deck and its files -----------------------------------------------------------
     def _load(self) -> None:
+        self._deck_stamp = _stamps([str(self.deck_dir / DECK_FILE)])
         try:
             self.loaded = load_decks([self.deck_dir])[0]
             self.problems = []
@@ -242,6 +243,17 @@ class LiveDeck:
         """The folders whose files the deck is made from: the deck's, the project's layouts and assets."""
         folders = [self.deck_dir, self.project / "layouts", self.project / "assets"]
         return [f for f in folders if f.is_dir()]
+
+    def changed_on_disk(self) -> list[Path]:
+        """The deck file and the catalogs shown, when they changed since they were read (before a watcher began)."""
+        out = []
+        if _stamps([str(self.deck_dir / DECK_FILE)]) != self._deck_stamp:
+            out.append(self.deck_dir / DECK_FILE)
+        for view in self.views.values():
+            file = catalog_path(self.deck_dir, view.locale)
+            if view.stamp is not None and not view.stamp.still(file):
+                out.append(file)
+        return out
 
     def classify(self, path: Path) -> str | tuple[str, str] | None:
         """What a changed file is to the deck: ``deck``, ``look`` (brands, fonts, layouts),
@@ -315,7 +327,8 @@ class LiveDeck:
         if messages:
             out["messages"] = view.messages
             out["catalog"] = ({"file": display_path(view.translator.file), "version": view.stamp.digest,
-                               "plurals": view.translator.catalog.num_plurals}
+                               "plurals": view.translator.catalog.num_plurals,
+                               "outdated": self._outdated(view.translator)}
                               if isinstance(view.translator, CatalogTranslator) and view.stamp else None)
         return out
 
@@ -472,16 +485,24 @@ class LiveDeck:
         if not isinstance(translator, CatalogTranslator):
             return None
         places = self._places(view)
+        sources = {d.context: d.msgid for d in self._messages}
         out = []
         for m in translator.catalog:
             if not m.id:
                 continue
+            msgid = m.id if isinstance(m.id, str) else m.id[0]
+            changed = m.context in sources and sources[m.context] != msgid
             out.append({"context": m.context, "id": m.id if isinstance(m.id, str) else list(m.id),
+                        "current": sources[m.context] if changed else None,  # the deck says something else now
                         "string": m.string if isinstance(m.string, str) else list(m.string or ()),
                         "fuzzy": m.fuzzy, "notes": list(m.auto_comments), "comments": list(m.user_comments),
                         "previous": list(m.previous_id) if m.previous_id else None, "line": m.lineno,
                         "places": places.get(m.context, [])})
         return out
+
+    def _outdated(self, translator: CatalogTranslator) -> int:
+        """How many texts of the deck its catalog lacks (new or changed since ``deckgen i18n update``)."""
+        return sum(1 for d in self._messages if translator.catalog.get(d.msgid, context=d.context) is None)
 
     def _editable(self, locale: str, brand: str | None) -> tuple[View, CatalogTranslator]:
         view = self.view(locale, brand)

@@ -206,8 +206,8 @@ def _write_refusal(request: Request, settings: Settings) -> Response | None:
     return None
 
 
-def create_app(live: LiveDeck, settings: Settings) -> ASGIApp:
-    """The web application of one served deck."""
+def create_app(live: LiveDeck, settings: Settings, ready: Callable[[], None] = lambda: None) -> ASGIApp:
+    """The web application of one served deck; *ready* is called once it watches the files."""
     hub = Hub()
     sandbox = Sandbox({"deck.invalid": live.deck_dir, "project.invalid": live.project})
 
@@ -302,11 +302,11 @@ def create_app(live: LiveDeck, settings: Settings) -> ASGIApp:
             live.save, locale, brand, body.get("context"), str(body.get("id", "")), body.get("string"),
             body.get("base"), bool(body.get("fuzzy")), str(body.get("version", "")))
         hub.publish(items)
-        status = {"saved": 200, "unchanged": 200, "conflict": 409, "invalid": 422}[saved.status]
+        # a conflict or a refused text is an answer, not a failed request (the browser would log one)
         theirs = list(saved.theirs) if isinstance(saved.theirs, tuple) else saved.theirs
         return JSONResponse({"status": saved.status, "version": saved.stamp.digest if saved.stamp else None,
                              "theirs": theirs, "merged": saved.merged,
-                             "problems": [str(p) for p in saved.problems]}, status)
+                             "problems": [str(p) for p in saved.problems]})
 
     async def export(request: Request) -> Response:
         locale, brand = view_of(request, request.query_params.get("locale"))
@@ -331,6 +331,10 @@ def create_app(live: LiveDeck, settings: Settings) -> ASGIApp:
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch(stop))
         settings_loop[0] = asyncio.get_running_loop()
+        await asyncio.sleep(0.05)  # the watcher's first step has run: the folders are watched from now on
+        # a file saved while the watcher was starting: take it in now
+        hub.publish(await anyio.to_thread.run_sync(lambda: live.refresh(live.changed_on_disk())))
+        ready()
         try:
             yield
         finally:
@@ -407,7 +411,17 @@ def serve(deck_dir: Path, settings: Settings, fuzzy: bool = False,
         live.view(live.language, settings.brand)
     sock = _listen(settings.host, settings.port)
     settings.port = sock.getsockname()[1]
-    app = create_app(live, settings)
+    def ready() -> None:
+        say(f"serving {live.deck_dir.name} at {settings.address()}")
+        for problem in live.problems:
+            say(f"Error: {problem}")
+        if settings.token:
+            say("anyone who can reach this machine and has this address can see the deck and change its "
+                "translations; from another machine, use this machine's name or address in it")
+        say("press Ctrl+C to stop")
+        sys.stdout.flush()
+
+    app = create_app(live, settings, ready)
     config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="on",
                             ws="none", http="h11", loop="asyncio", server_header=False,
                             timeout_graceful_shutdown=2)
@@ -419,14 +433,6 @@ def serve(deck_dir: Path, settings: Settings, fuzzy: bool = False,
                 loop.call_soon_threadsafe(app.hub.close)  # type: ignore[attr-defined]
             super().handle_exit(sig, frame)
 
-    say(f"serving {live.deck_dir.name} at {settings.address()}")
-    for problem in live.problems:
-        say(f"Error: {problem}")
-    if settings.token:
-        say("anyone who can reach this machine and has this address can see the deck and change its "
-            "translations; from another machine, use this machine's name or address in it")
-    say("press Ctrl+C to stop")
-    sys.stdout.flush()
     try:
         Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn raises the Ctrl+C again once it has stopped: that is the way out

@@ -273,7 +273,12 @@
       nodes.push(el("h2", {text: "Translate into " + target}),
         el("p", {class: "dg-help", text: "Click a text on a slide, in either language, to translate it. Each keystroke shows on the slide; Save (or Ctrl+Enter) writes it into the catalog."}),
         deckWide);
-      if (views[target]?.catalog) nodes.push(el("p", {class: "dg-help", text: "Catalog: " + views[target].catalog.file}));
+      const catalog = views[target]?.catalog;
+      if (catalog) nodes.push(el("p", {class: "dg-help", text: "Catalog: " + catalog.file}));
+      if (catalog && catalog.outdated) {
+        nodes.push(el("p", {class: "dg-outdated", text: catalog.outdated + " text(s) of the deck are not in the catalog yet " +
+          "(new or changed since the catalog was updated): run 'deckgen i18n update' to add them."}));
+      }
       editor.replaceChildren(...nodes);
       return;
     }
@@ -318,6 +323,11 @@
     entry.node = node;
     node.append(el("header", {}, el("code", {class: "dg-ctx", text: m.context || ""}),
       m.fuzzy ? el("span", {class: "dg-flag", text: "fuzzy"}) : null));
+    if (m.current !== null && m.current !== undefined) {
+      node.append(el("p", {class: "dg-outdated", text: "The deck's text has changed since the catalog was updated; " +
+        "the slide shows the new text untranslated. Run 'deckgen i18n update' to bring it into the catalog. Now: "}),
+        el("p", {class: "dg-text", text: m.current}));
+    }
     node.append(el("span", {class: "dg-label", text: "Source (" + source + ")"}));
     const sources = Array.isArray(m.id) ? m.id : [m.id];
     sources.forEach((s, i) => node.append(el("p", {class: "dg-text dg-source-text", lang: source,
@@ -468,7 +478,7 @@
 
   async function save(entry) {
     entry.node.querySelector(".dg-result").textContent = "saving…";
-    const [code, data] = await post("/api/save", {
+    const [, data] = await post("/api/save", {
       locale: target, brand, context: entry.message.context,
       id: Array.isArray(entry.message.id) ? entry.message.id[0] : entry.message.id,
       string: entry.string, base: entry.base, fuzzy: entry.fuzzy, version: views[target].catalog.version});
@@ -491,7 +501,7 @@
       drawConflict(entry);
     } else {
       result.className = "dg-result dg-error";
-      result.textContent = code === 422 ? "Not saved: the build would refuse it." : "Not saved.";
+      result.textContent = data.status === "invalid" ? "Not saved: the build would refuse it." : "Not saved.";
       showChecks(entry, data.problems || []);
     }
   }

@@ -224,3 +224,15 @@ def test_texts_the_catalog_lacks_are_counted_and_shown(project: Path) -> None:
     assert state["catalog"]["outdated"] == 1
     (message,) = [m for m in state["messages"] if m["context"] == "mission.title"]
     assert message["id"] == "Our mission" and message["current"] == "Our new mission"
+
+
+def test_the_server_never_imports_weasyprint(project: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from deckgen.serve import create_app, Settings; "
+            "from deckgen.live import LiveDeck; live = LiveDeck(Path('decks/hcsmeu-anniversary')); "
+            "[live.snapshot(loc) for loc in live.locales()]; create_app(live, Settings()); "
+            "print('weasyprint' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -115,6 +115,7 @@ class Hub:
 
     def __init__(self) -> None:
         self.streams: dict[asyncio.Queue[str | None], set[tuple[str, str | None]]] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, once it runs
 
     def publish(self, items: list[tuple[tuple[str, str | None], dict[str, Any]]]) -> None:
         for key, payload in items:
@@ -128,13 +129,19 @@ class Hub:
         for queue in self.streams:
             queue.put_nowait(None)
 
+    def close_soon(self) -> None:
+        """:meth:`close`, from a signal handler: in the server's own loop."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.close)
+
 
 class Guard:
     """Refuses requests that lack the access token or name another host; sets the security headers."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, hub: Hub) -> None:
         self.app = app
         self.settings = settings
+        self.hub = hub
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -143,14 +150,14 @@ class Guard:
         request = Request(scope)
         refusal = self._refusal(request)
         if refusal is not None:
-            await _secured(refusal, scope)(scope, receive, send)
+            await _secured(refusal)(scope, receive, send)
             return
         if self.settings.token and request.query_params.get("token") and request.method == "GET":
             # the token came in the address: keep it in a cookie and take it out of the address
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
             redirect = RedirectResponse(request.url.path + (f"?{urlencode(rest)}" if rest else ""), 303)
             redirect.set_cookie(self.settings.cookie, self.settings.token, httponly=True, samesite="strict")
-            await _secured(redirect, scope)(scope, receive, send)
+            await _secured(redirect)(scope, receive, send)
             return
 
         async def send_secured(message: Message) -> None:
@@ -186,7 +193,7 @@ def _security_headers(csp: bytes) -> list[tuple[bytes, bytes]]:
             (b"cross-origin-resource-policy", b"same-origin")]
 
 
-def _secured(response: Response, scope: Scope) -> Response:
+def _secured(response: Response) -> Response:
     for name, value in _security_headers(CSP.encode()):
         response.headers[name.decode()] = value.decode()
     return response
@@ -206,7 +213,7 @@ def _write_refusal(request: Request, settings: Settings) -> Response | None:
     return None
 
 
-def create_app(live: LiveDeck, settings: Settings, ready: Callable[[], None] = lambda: None) -> ASGIApp:
+def create_app(live: LiveDeck, settings: Settings, ready: Callable[[], None] = lambda: None) -> Guard:
     """The web application of one served deck; *ready* is called once it watches the files."""
     hub = Hub()
     sandbox = Sandbox({"deck.invalid": live.deck_dir, "project.invalid": live.project})
@@ -330,7 +337,7 @@ def create_app(live: LiveDeck, settings: Settings, ready: Callable[[], None] = l
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch(stop))
-        settings_loop[0] = asyncio.get_running_loop()
+        hub.loop = asyncio.get_running_loop()
         await asyncio.sleep(0.05)  # the watcher's first step has run: the folders are watched from now on
         # a file saved while the watcher was starting: take it in now
         hub.publish(await anyio.to_thread.run_sync(lambda: live.refresh(live.changed_on_disk())))
@@ -343,16 +350,12 @@ def create_app(live: LiveDeck, settings: Settings, ready: Callable[[], None] = l
             with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
                 await asyncio.wait_for(watcher, 2)
 
-    settings_loop: list[asyncio.AbstractEventLoop | None] = [None]
     app = Starlette(routes=[
         Route("/", page), Route("/static/{name}", static), Route("/asset/{rest:path}", asset),
         Route("/events", events), Route("/api/preview", preview, methods=["POST"]),
         Route("/api/save", save, methods=["POST"]), Route("/export.html", export),
     ], lifespan=lifespan, exception_handlers={DeckgenError: _deckgen_error, _NotFound: _not_found})
-    guarded = Guard(app, settings)
-    guarded.hub = hub  # type: ignore[attr-defined]
-    guarded.loop = settings_loop  # type: ignore[attr-defined]
-    return guarded
+    return Guard(app, settings, hub)
 
 
 class _NotFound(Exception):
@@ -428,9 +431,7 @@ def serve(deck_dir: Path, settings: Settings, fuzzy: bool = False,
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:
-            loop = app.loop[0]  # type: ignore[attr-defined]
-            if loop is not None:  # end the event streams, or stopping waits for the pages to close
-                loop.call_soon_threadsafe(app.hub.close)  # type: ignore[attr-defined]
+            app.hub.close_soon()  # end the event streams, or stopping waits for the pages to close
             super().handle_exit(sig, frame)
 
     try:

@@ -236,3 +236,19 @@ def test_the_server_never_imports_weasyprint(project: Path) -> None:
             "print('weasyprint' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_layout_change_redraws_every_slide_and_a_layout_error_is_located(project: Path) -> None:
+    live = LiveDeck(EXAMPLE_DIR)
+    live.view("en")
+    layout = project / "layouts" / "slides" / "quote.html.j2"
+    layout.parent.mkdir(parents=True, exist_ok=True)
+    layout.write_text('{% extends "slide.html.j2" %}\n', encoding="utf-8")
+    (update,) = [p for _, p in live.refresh([layout])]
+    assert not update["stale"] and update["slides"] == {}  # drawn again, and alike: nothing to send
+    layout.write_text('<section class="slide" id="{{ slide.id }}">chapter stamp</section>\n', encoding="utf-8")
+    (update,) = [p for _, p in live.refresh([layout])]
+    assert list(update["slides"]) == ["6"] and "chapter stamp" in update["slides"]["6"]["html"]
+    layout.write_text("{% if %}\n", encoding="utf-8")
+    (update,) = [p for _, p in live.refresh([layout])]
+    assert update["stale"] and update["problems"][0].startswith("layouts/slides/quote.html.j2:1: layout error:")

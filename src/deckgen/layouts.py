@@ -88,6 +88,8 @@ def layout_error(exc: TemplateError) -> RenderError:
             if tb.tb_frame.f_code.co_filename.endswith(".j2"):
                 name, line = display_path(tb.tb_frame.f_code.co_filename), tb.tb_lineno
             tb = tb.tb_next
+    if "/" in str(name):
+        name = display_path(name)
     where = f"{name}:{line}" if line else str(name)
     return RenderError(f"{where}: layout error: {exc.message or exc}")
 

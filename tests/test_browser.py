@@ -252,6 +252,12 @@ def test_the_html_export_opens_in_the_browser(browser: Any, served: Served) -> N
 
     browser.find_element("tag name", "body").send_keys(Keys.ARROW_RIGHT)
     wait(browser, "document.querySelector('.dg-count').textContent === '2 / 15' && location.hash === '#2'")
+    browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    for kind, x in (("touchStart", 900), ("touchMove", 600), ("touchEnd", 300)):  # a swipe to the left
+        points = [] if kind == "touchEnd" else [{"x": x, "y": 300}]
+        browser.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+    wait(browser, "document.querySelector('.dg-count').textContent === '3 / 15'")
+    browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
     assert browser.execute_script("return document.documentElement.lang") == "el-GR"
     assert console_errors(browser) == []
 

@@ -35,14 +35,17 @@ from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import LoadedDeck, load_decks
 from .phrasebook import own_words_location, translator_for
 from .paths import DECKS_DIR, catalog_path, find_decks, output_path, project_root  # noqa: F401 (re-exported)
+from .render_html import HtmlRenderer
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
 from .scene import DeckScene, TextFrame
-from .incremental import Fingerprints, Manifest
+from .incremental import Fingerprints, Manifest, format_key
 from .workers import PdfJob, render_job
 
 FORMATS = ("pptx", "pdf")
+#: every format ``--format`` accepts; HTML is made only when asked for
+ALL_FORMATS = ("pptx", "pdf", "html")
 #: seconds a PDF worker may take for one part of a deck (at most PART_SLIDES slides, a few
 #: seconds' work) before the build gives up on it
 PART_TIMEOUT = 600
@@ -212,6 +215,7 @@ class Builder:
     options: BuildOptions
     progress: Callable[[str], None] = lambda message: None
     pdf: PdfRenderer = field(default_factory=PdfRenderer)
+    html: HtmlRenderer = field(default_factory=HtmlRenderer)
     #: called with each composed scene and its brand (``deckgen check`` inspects them)
     on_scene: Callable[[DeckScene, Brand], None] = lambda scene, brand: None
     #: called with each PDF's output and what it holds
@@ -289,12 +293,22 @@ class Builder:
             self._envs[key] = (environment(layout_path(unit.loaded.directory, unit.project), sandbox), sandbox)
         return self._envs[key]
 
+    def layouts(self, unit: Unit) -> tuple[Any, Sandbox]:
+        """The layout environment and file sandbox of the unit's deck (shared by its locales)."""
+        return self._env(unit)
+
+    def translator(self, unit: Unit) -> SourceTranslator:
+        """The unit's words: the source language as written, or the locale's catalog, checked."""
+        if unit.locale == unit.loaded.deck.language:
+            return SourceTranslator()
+        return load_translator(unit.loaded.directory, unit.locale, self.options.fuzzy)
+
     def fingerprints(self, unit: Unit) -> dict[str, tuple[Path, str]]:
         """Per format: the output path of *unit* and the fingerprint of its inputs."""
         loaded, locale = unit.loaded, unit.locale
         catalog = None if locale == loaded.deck.language else catalog_path(loaded.directory, locale)
         def kind(fmt: str) -> str:  # an untagged PDF is another output than the tagged one
-            return "pdf-untagged" if fmt == "pdf" and not self.options.tags else fmt
+            return "pdf-untagged" if fmt == "pdf" and not self.options.tags else format_key(fmt, self.options.formats)
 
         return {fmt: (output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override),
                       self._prints.of(unit.project, loaded.directory, locale, catalog, kind(fmt),
@@ -315,8 +329,7 @@ class Builder:
                 out.warnings = list({str(w): w for w in out.warnings}.values())
                 return out
         try:
-            translator = (SourceTranslator() if locale == loaded.deck.language
-                          else load_translator(loaded.directory, locale, self.options.fuzzy))
+            translator = self.translator(unit)
         except DeckgenError as exc:
             out.problems.extend(exc.problems)
             return out
@@ -345,6 +358,12 @@ class Builder:
             path = output_path(self.options.out, loaded.deck.id, locale, fmt, self.brand_override)
             if fmt == "pptx":  # drawn once every unit's PDFs are on their way (see _render)
                 out.pptx.append((path, scene, brand))
+                continue
+            if fmt == "html":  # the slides' own HTML in a page of its own (render_html.py)
+                pdf = path.with_suffix(".pdf").name if "pdf" in self.options.formats else None
+                data = self.html.export(scene, layout_path(loaded.directory, unit.project), sandbox, words,
+                                        pdf)
+                out.results.append((path, data, Output(loaded.deck.id, locale, fmt, path, len(data))))
                 continue
             self.progress(f"rendering {loaded.deck.id} [{locale}] pdf")
             if self.pool is not None:  # one job per part of the deck

@@ -180,7 +180,9 @@ def _po_bytes(catalog: Catalog) -> bytes:
     buf = io.BytesIO()
     write_po(buf, catalog, width=78, sort_output=False, include_previous=True, omit_header=False,
              ignore_obsolete=False)
-    project = str(catalog.project).encode().replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    # Babel reads "Project-Id-Version: <id>" back as version <id> and no project: both are the id
+    ident = " ".join(str(v) for v in (catalog.project, catalog.version) if v and v != "VERSION")
+    project = ident.encode().replace(b"\\", b"\\\\").replace(b'"', b'\\"')
     return _PROJECT_LINE.sub(lambda _: b'"Project-Id-Version: ' + project + b'\\n"', buf.getvalue(), count=1)
 
 

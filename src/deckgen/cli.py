@@ -135,8 +135,8 @@ def _deck_dirs(paths: tuple[Path, ...]) -> list[Path]:
                 type=click.Path(exists=True, file_okay=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Output folder.")
-@click.option("--format", "-f", "formats", type=click.Choice(["pptx", "pdf"]), multiple=True,
-              help="Output format (repeatable); default: both.")
+@click.option("--format", "-f", "formats", type=click.Choice(["pptx", "pdf", "html"]), multiple=True,
+              help="Output format (repeatable); default: pptx and pdf. html: a web page of the deck.")
 @click.option("--locale", "-l", "locales", multiple=True, metavar="CODE",
               help="Build only this locale (repeatable); default: all the deck has.")
 @click.option("--brand", "-b", "brand", default=None, metavar="ID",
@@ -244,7 +244,7 @@ that part's outputs. CI uses it to name caches and to check the shards (docs/ci.
                 type=click.Path(exists=True, file_okay=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Output folder (its manifest tells what is up to date).")
-@click.option("--format", "-f", "formats", type=click.Choice(["pptx", "pdf"]), multiple=True,
+@click.option("--format", "-f", "formats", type=click.Choice(["pptx", "pdf", "html"]), multiple=True,
               help="Output format (repeatable); default: both.")
 @click.option("--locale", "-l", "locales", multiple=True, metavar="CODE",
               help="Only this locale (repeatable); default: all the deck has.")
@@ -411,6 +411,46 @@ def preview(deck_dirs: tuple[Path, ...], locales: tuple[str, ...], out: Path, br
     paths = run_preview(_deck_dirs(deck_dirs), BuildOptions(out=out, locales=locales, brand=brand), dpi)
     for sheet in (p for p in paths if p.name == "contact-sheet.png"):
         click.echo(f"wrote {display_path(sheet)} (and {display_path(sheet.parent)}/slide-*.png)")
+
+
+HELP_SERVE = """Show a deck in the browser, redrawn as you save its files; translate it in place.
+
+DECK_DIR is a deck folder (holding deck.yaml); with none, the project's only deck. The page
+shows the slides as the PDF draws them, with every warning on its slide, and updates itself
+when deck.yaml, a catalog, a brand, a layout or an image is saved. Translator mode (--translate,
+or the page's Translate button) writes translations into the deck's PO files. It listens on
+127.0.0.1 only; --host serves other machines and prints an access token. See docs/serve.md."""
+
+
+@main.command(help=HELP_SERVE)
+@click.argument("deck_dir", metavar="[DECK_DIR]", required=False,
+                type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--locale", "-l", default=None, metavar="CODE", help="Open the page in this locale.")
+@click.option("--brand", "-b", default=None, metavar="ID", help="Open the page in this brand's look.")
+@click.option("--translate", "-t", is_flag=True, help="Open the page in translator mode (with --locale).")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default=None, metavar="ADDRESS",
+              help="Serve other machines on this address (e.g. 0.0.0.0); prints an access token.")
+@click.option("--fuzzy", is_flag=True, help="Show fuzzy (not yet reviewed) translations on the slides.")
+def serve(deck_dir: Path | None, locale: str | None, brand: str | None, translate: bool, port: int,
+          host: str | None, fuzzy: bool) -> None:
+    import secrets
+
+    from .serve import LOOPBACK, Settings
+    from .serve import serve as run_serve
+
+    if translate and not locale:
+        raise click.UsageError("--translate needs --locale: the language to translate into")
+    if deck_dir is None:
+        found = _deck_dirs(())
+        if len(found) > 1:
+            raise DeckgenError("this project has several decks; name the one to serve, e.g. 'deckgen serve "
+                               f"{found[0].relative_to(Path.cwd()) if found[0].is_relative_to(Path.cwd()) else found[0]}'")
+        deck_dir = found[0]
+    settings = Settings(host=host or LOOPBACK, port=port, token=secrets.token_urlsafe(24) if host else None,
+                        locale=locale, brand=brand, translate=translate)
+    run_serve(deck_dir, settings, fuzzy, say=lambda line: click.echo(line, err=line.startswith("Error:")))
 
 
 HELP_ANNOUNCE = """Write the announcements of decks' events: calendar, posts, e-mail and flyer.

@@ -170,15 +170,20 @@ class Composer:
     # --- kinds ---------------------------------------------------------------------
     def compose(self) -> DeckScene:
         total = len(self.deck.slides)
-        scenes = []
-        for i, slide in enumerate(self.deck.slides, start=1):
-            method: Callable[[SlideBase], tuple[str, list[Frame], str]] = getattr(self, f"_{slide.kind}")
-            background, frames, title = method(slide)
-            dark = background != self.c("background")
-            if slide.kind != "title":
-                frames += self.footer(i, total, on_dark=dark)
-            scenes.append(SlideScene(slide.sid, slide.kind, title, background, title_first(frames),
-                                     plain_text(self.runs(slide.notes)) if slide.notes else "", i))
+        return self.scene([self.slide(slide, i, total) for i, slide in enumerate(self.deck.slides, start=1)])
+
+    def slide(self, slide: SlideBase, number: int, total: int) -> SlideScene:
+        """Compose *slide*, the *number*-th of *total* (``deckgen serve`` composes only the slides that changed)."""
+        method: Callable[[SlideBase], tuple[str, list[Frame], str]] = getattr(self, f"_{slide.kind}")
+        background, frames, title = method(slide)
+        dark = background != self.c("background")
+        if slide.kind != "title":
+            frames += self.footer(number, total, on_dark=dark)
+        return SlideScene(slide.sid, slide.kind, title, background, title_first(frames),
+                          plain_text(self.runs(slide.notes)) if slide.notes else "", number)
+
+    def scene(self, scenes: list[SlideScene]) -> DeckScene:
+        """The whole deck around its composed slides *scenes*."""
         b = self.brand
         files = {}
         for fam in (b.heading, b.body):

@@ -93,6 +93,14 @@ class Fingerprints:
         return h.hexdigest()
 
 
+def format_key(fmt: str, formats: tuple[str, ...]) -> str:
+    """What an output of format *fmt* depends on among the requested *formats*.
+
+    An HTML deck links to the PDF beside it only when the same build makes the PDF.
+    """
+    return "html+pdf" if fmt == "html" and "pdf" in formats else fmt
+
+
 def file_digest(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -167,7 +175,8 @@ def unchanged(deck_dirs: list[Path], out: Path, formats: tuple[str, ...], locale
             catalog = None if loc == language else catalog_path(d, loc)
             for fmt in formats:
                 path = output_path(out, rec["id"], loc, fmt, brand)
-                if not manifest.fresh(path, prints.of(project, d, loc, catalog, fmt, brand, fuzzy)):
+                key = format_key(fmt, formats)
+                if not manifest.fresh(path, prints.of(project, d, loc, catalog, key, brand, fuzzy)):
                     return None
                 found.append((path, manifest.warnings(path)))
     return found

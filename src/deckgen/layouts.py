@@ -15,11 +15,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import RenderError
+from .errors import RenderError, display_path
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
 
@@ -105,6 +105,22 @@ def break_url(text: str) -> str:
 def _glued(piece: str) -> str:
     """*piece* with a word joiner after each ``/`` and ``-`` inside it, where Pango would break."""
     return re.sub(r"([/-])(?=.)", "\\1" + WORD_JOINER, piece)
+
+
+def layout_error(exc: TemplateError) -> RenderError:
+    """A layout's error as a :class:`RenderError` naming the template and line."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "layout"
+    line = getattr(exc, "lineno", None)
+    if line is None:  # an error while rendering: Jinja's traceback goes through the templates' lines
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                name, line = display_path(tb.tb_frame.f_code.co_filename), tb.tb_lineno
+            tb = tb.tb_next
+    if "/" in str(name):
+        name = display_path(name)
+    where = f"{name}:{line}" if line else str(name)
+    return RenderError(f"{where}: layout error: {exc.message or exc}")
 
 
 def builtin_layouts_only(env: Environment) -> bool:

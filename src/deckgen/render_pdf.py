@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, TemplateError
 
 from .errors import RenderError
-from .layouts import Sandbox, builtin_layouts_only
+from .layouts import Sandbox, builtin_layouts_only, layout_error
 from .pdf_tags import PDF_VARIANT, join_structure
 from .scene import DeckScene
 
@@ -83,10 +83,7 @@ def render_html(scene: DeckScene, env: Environment) -> str:
     try:
         return env.get_template("deck.html.j2").render(deck=scene)
     except TemplateError as exc:
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "layout"
-        line = getattr(exc, "lineno", None)
-        where = f"{name}:{line}" if line else str(name)
-        raise RenderError(f"{where}: layout error: {exc.message or exc}") from None
+        raise layout_error(exc) from None
 
 
 def _lib_dirs() -> list[str]:

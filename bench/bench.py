@@ -101,6 +101,7 @@ class Case:
     program: str | None = None  # a peer's program (bench/peers); None runs the Python interpreter
     #: (peer case, target): this case's median over the peer's, with the target ratio (--peers)
     versus: tuple[tuple[str, float | None], ...] = ()
+    exit_code: int = 0  # what a successful run of the case returns (1: a build that must fail)
 
     def argv(self, python: str, out: Path) -> list[str]:
         return [self.program or python,
@@ -156,6 +157,8 @@ def cases(deck: str) -> list[Case]:
         Case("rebuild-unchanged", (*build, "--out", OUT),
              "the same command again, nothing changed (outputs up to date)", prepare=True,
              versus=((MARP_1, 0.1),)),
+        Case("build-fails", (*build, "--locale", "zz", "--out", OUT),
+             "a build stopped by an error (no catalog for zz) while its PDF worker starts", exit_code=1),
     ] + [
         Case(f"build-{n}-slides", ("-m", "deckgen", "build", f"{{scale{n}}}", "--out", OUT),
              f"a generated {n}-slide deck (bench/make_deck.py), one locale, PPTX + PDF", default=False,
@@ -354,12 +357,12 @@ def bench(chosen: list[Case], python: str, runs: int, tmp: Path | None, timeout:
                 continue
             case = result.case
             run = run_once(case, python, tmp, timeout, sample=i == 0)
-            if run.returncode != 0:
+            if run.returncode != case.exit_code:
                 cmd = shlex.join(case.argv(python, Path("TMP")))
                 tail = "\n".join(run.output.strip().splitlines()[-20:])
                 result.failure = f"exit status {run.returncode}: {cmd}\n{tail}"
                 continue
-            if case.builds and run.files == 0:
+            if case.builds and case.exit_code == 0 and run.files == 0:
                 result.failure = f"wrote no output files:\n{run.output.strip()}"
                 continue
             if i:

@@ -29,10 +29,12 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import traceback
 import zlib
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -427,8 +429,12 @@ def test_markup_looking_text_is_shown_literally(project: Path, inproc: None, sou
         locale = "en"
     else:
         deck = write(project, literal_deck(*SOURCE))
-        translate(project, deck, "fr", dict.fromkeys(SOURCE, text))
+        po = translate(project, deck, "fr", dict.fromkeys(SOURCE, text))
         locale = "fr"
+        if any(r.href for r in parse(text)):  # a translation may not add a link (issue 12, B6)
+            result = run_cli("build", deck, "--locale", locale, "--out", "out")
+            assert_error(result, rf"{po.name}:\d+: the translation of 'Item text' links to ")
+            return
     result = run_cli("build", deck, "--locale", locale, "--out", "out")
     assert_ok(result)
     pptx, pdf = outputs(project, locale)
@@ -963,7 +969,7 @@ def test_disk_full_mid_write_leaves_the_previous_outputs(project: Path, inproc: 
 
     def fdopen(fd: int, *args, **kwargs):  # type: ignore[no-untyped-def]
         fh = real_fdopen(fd, *args, **kwargs)
-        if sys._getframe(1).f_globals.get("__name__") != "deckgen.build":
+        if sys._getframe(1).f_globals.get("__name__") != "deckgen.publish":
             return fh
         staged.append(fd)
         return fh if len(staged) == 1 else _FullDisk(fh)  # the first output is staged, the second fills the disk
@@ -1013,10 +1019,12 @@ events:
 
 
 def test_build_with_pdf_workers_requests_nothing(project: Path, loopback: Loopback) -> None:
-    """The real command (PDF worker processes): links in the deck and in a translation are only links."""
+    """The real command (PDF worker processes): links in the deck and in a translation are only links.
+
+    (A translation may only keep its source's links, issue 12 B6: it translates the text.)"""
     deck = write(project, _loopback_deck(loopback.url))
     translate(project, deck, "fr", {f"[home]({loopback.url}/translated-link)":
-                                    f"[accueil]({loopback.url}/fr-link) <img src={loopback.url}/fr.png>"})
+                                    f"[accueil]({loopback.url}/translated-link) <img src=fr.png>"})
     result = run_cli("build", deck, "--out", "out")
     assert_ok(result)
     for locale in ("en", "fr"):
@@ -1332,3 +1340,1000 @@ def test_catalog_with_arbitrary_translations_is_checked_never_crashes(po_file: P
     with po_file.open("wb") as fh:
         write_po(fh, catalog)
     _catalog_property(po_file)
+
+
+# ==================================================================================================
+# 8. The hostile review of issue 12: twenty findings (B1–B20), one row each, through the real command
+# ==================================================================================================
+#
+# Every row runs the installed ``deckgen`` program as a subprocess, with its default PDF workers
+# (no -j 1), a private TMPDIR and a ``sitecustomize`` that records every file the processes of
+# the command (main, fork server, workers) open under a watched folder. Each row checks the exit
+# code, the located message, that no traceback is printed, that the temporary folder is left
+# empty and that no watched file (outside the project) was opened.
+
+DECKGEN = Path(sys.executable).with_name("deckgen")
+
+_SITECUSTOMIZE = r'''
+"""Imported by every Python process of a test run of deckgen: records opens, injects kills."""
+import os
+import signal
+import sys
+
+_LOG = os.environ.get("DECKGEN_TEST_OPENS")
+_WATCH = tuple(w for w in os.environ.get("DECKGEN_TEST_WATCH", "").split(os.pathsep) if w)
+
+
+def _audit(event, args):
+    if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    try:
+        path = os.path.realpath(os.fsdecode(args[0]))
+        if any(path == w or path.startswith(w.rstrip(os.sep) + os.sep) for w in _WATCH):
+            with open(_LOG, "a", encoding="utf-8") as fh:
+                fh.write(path + "\n")
+    except Exception:
+        pass
+
+
+if _LOG and _WATCH:
+    sys.addaudithook(_audit)
+
+# DECKGEN_TEST_KILL=rename:N (or stage:N): SIGKILL the process right after the N-th output is
+# renamed into place (or staged), as a power cut or the OOM killer would
+_KILL = os.environ.get("DECKGEN_TEST_KILL", "")
+if _KILL:
+    _when, _n = _KILL.split(":")
+    _count = [0]
+
+    def _maybe_kill(path):
+        if str(path).endswith((".pptx", ".pdf", ".pptx.tmp", ".pdf.tmp")) or ".pptx." in str(path) \
+                or ".pdf." in str(path):
+            _count[0] += 1
+            if _count[0] >= int(_n):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    if _when == "rename":
+        _replace = os.replace
+
+        def replace(src, dst, *args, **kwargs):
+            _replace(src, dst, *args, **kwargs)
+            if not str(dst).endswith(".tmp"):
+                _maybe_kill(dst)
+
+        os.replace = replace
+    else:
+        _chmod = os.chmod
+
+        def chmod(path, mode, *args, **kwargs):
+            _chmod(path, mode, *args, **kwargs)
+            _maybe_kill(path)
+
+        os.chmod = chmod
+'''
+
+
+@dataclass
+class Ran:
+    """What one run of the real ``deckgen`` command did."""
+
+    code: int
+    out: str
+    err: str
+    opened: list[str]  # watched files it opened
+    left: list[str]  # what it left in its private temporary folder
+    maxrss_mib: float = 0.0  # the most memory the command's processes used
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+@pytest.fixture
+def real(tmp_path: Path, project: Path) -> Iterator[Callable[..., Ran]]:
+    """``real(*args, watch=[folders], env={...})``: run ``deckgen ARGS`` in the project, as a user does."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+    temporaries: list[Path] = []
+
+    def run(*args: str | Path, watch: tuple[Path, ...] = (), env: dict[str, str] | None = None,
+            timeout: float = 300) -> Ran:
+        # a short private TMPDIR: the fork server's socket path must fit in 108 bytes
+        tmp = Path(tempfile.mkdtemp(prefix="dgt-"))
+        temporaries.append(tmp)
+        log = tmp_path / f"opened-{len(temporaries)}.log"
+        environ = {**os.environ, "TMPDIR": str(tmp), "DECKGEN_TEST_OPENS": str(log),
+                   "PYTHONPATH": os.pathsep.join([str(hooks), *filter(None, [os.environ.get("PYTHONPATH")])]),
+                   "DECKGEN_TEST_WATCH": os.pathsep.join(os.path.realpath(w) for w in watch), **(env or {})}
+        with open(tmp_path / "stdout", "w+b") as out, open(tmp_path / "stderr", "w+b") as err:
+            proc = subprocess.Popen([str(DECKGEN), *map(str, args)], cwd=project, env=environ, stdout=out,
+                                    stderr=err)
+            with deadline(timeout, f"deckgen {' '.join(map(str, args))}"):
+                _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+        opened = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+        return Ran(proc.returncode, stdout, stderr, opened, sorted(os.listdir(tmp)), usage.ru_maxrss / 1024)
+
+    yield run
+    for tmp in temporaries:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def assert_real_error(ran: Ran, pattern: str) -> None:
+    """A clean failure of the real command: exit 1, a located ``Error:`` line, no traceback, no leftovers."""
+    assert "Traceback" not in ran.text and "Exception ignored" not in ran.text, ran.text
+    assert ran.code == 1, ran.text
+    assert re.search(pattern, ran.err), f"{pattern!r} not in:\n{ran.err}"
+    assert ran.left == [], f"left in the temporary folder: {ran.left}"
+
+
+def assert_real_ok(ran: Ran) -> None:
+    assert "Traceback" not in ran.text and "Exception ignored" not in ran.text, ran.text
+    assert ran.code == 0, ran.text
+    assert ran.left == [], f"left in the temporary folder: {ran.left}"
+
+
+REVIEW_DECK = deck_yaml("""\
+    - id: s
+      kind: bullets
+      title: Hello
+      items:
+        - A think tank
+        - "%(count)s people"
+        - see [the wiki](https://example.org/wiki)
+    - id: f
+      kind: figures
+      title: Figures
+      figures:
+        - value: 1500
+          plus: true
+          label: {one: tweetup, other: tweetups}
+    - id: when
+      kind: schedule
+      title: When
+      events: [monthly, party]
+    """, title="Hostile review", extra="""\
+events:
+  - id: monthly
+    title: Tweetup
+    recurrence: {weekday: thursday, ordinal: 1, first: 2010-09-02, count: 6}
+    start: "20:00"
+    end: "21:00"
+    timezone: Europe/Paris
+  - id: party
+    title: Party
+    dates:
+      - {date: 2010-08-06, today: true}
+""")
+
+
+def review_po(project: Path, deck: Path, strings: dict[str, str] | None = None, locale: str = "fr") -> Path:
+    """A complete *locale* catalog of the review deck, with two plural forms (``n > 1``): every text
+    "translated" as itself, except those of *strings*, keyed by msgid or, for deckgen's own
+    phrases, by msgctxt (``schedule.today``)."""
+    run_cli_ok("i18n", "init", deck, locale)
+    po = project / deck / "locales" / locale / "LC_MESSAGES" / "deck.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    for msg in catalog:
+        if not msg.id:
+            continue
+        if isinstance(msg.id, tuple):
+            msg.string = msg.id
+        else:
+            msg.string = (strings or {}).get(msg.id, (strings or {}).get(msg.context or "", msg.id))
+    catalog.mime_headers = [(k, "nplurals=2; plural=(n > 1);" if k == "Plural-Forms" else v)
+                            for k, v in catalog.mime_headers]
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=0)
+    return po
+
+
+def _plural_header(rule: str) -> Callable[[Path], None]:
+    """An edit of a catalog: its Plural-Forms header becomes *rule*."""
+    def change(po: Path) -> None:
+        text = po.read_text(encoding="utf-8")
+        text, found = re.subn(r'"Plural-Forms: [^\n]*\n(?:"[^\n]*\n)*?(?="MIME-Version)',
+                              lambda m: f'"Plural-Forms: {rule}\\n"\n', text, count=1)
+        assert found == 1
+        po.write_text(text, encoding="utf-8")
+    return change
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace *old* by *new* in the text file *path* (it must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def po_line(po: Path, snippet: str) -> int:
+    return line_of(po.read_text(encoding="utf-8"), snippet)
+
+
+# --- B7–B11, B13, B14, B16 and more: nothing outside the project is read or written ------------------
+
+PO_FR = "decks/t/locales/fr/LC_MESSAGES/deck\\.po"
+
+
+def _secret_catalog(p: Path, o: Path, deck: Path) -> str:
+    po = p / deck / "locales" / "fr" / "LC_MESSAGES" / "deck.po"
+    po.parent.mkdir(parents=True)
+    po.symlink_to(o / "secret.txt")
+    return "secret.txt"
+
+
+def _moved_out(p: Path, o: Path, inside: Path, name: str) -> None:
+    """Move *inside* (a file or folder of the project) to ``outside/<name>`` and leave a link to it."""
+    shutil.move(p / inside, o / name)
+    (p / inside).symlink_to(o / name, target_is_directory=(o / name).is_dir())
+
+
+def _evil_brand_yaml(p: Path, extra: str) -> Path:
+    folder = p / "assets" / "brands" / "evil"
+    folder.mkdir(exist_ok=True)
+    (folder / "brand.yaml").write_text(f"extends: hcsmeu\nname: Evil\n{extra}", encoding="utf-8")
+    return folder / "brand.yaml"
+
+
+def _case_b7(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    _secret_catalog(p, o, deck)
+    return (("build", deck, "-l", "fr", "--out", "out"),
+            rf"{PO_FR}: {PO_FR} is a symbolic link to \S*secret\.txt, outside the deck folder \(decks/t\)")
+
+
+def _case_b7_stats(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    run_cli_ok("i18n", "extract", deck)
+    _secret_catalog(p, o, deck)
+    return ("i18n", "stats", deck), rf"{PO_FR} is a symbolic link to \S*secret\.txt"
+
+
+def _case_b7_announce(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    _secret_catalog(p, o, deck)
+    return (("announce", deck, "-l", "fr", "--next", "2010-08-01", "--out", "out"),
+            rf"{PO_FR} is a symbolic link to \S*secret\.txt")
+
+
+def _case_b7_after_a_build(p: Path, o: Path) -> tuple[tuple, str]:
+    """The quick up-to-date check hashes the catalog: it must not read the link's target either."""
+    deck = write(p, REVIEW_DECK)
+    po = review_po(p, deck)
+    run_cli_ok("build", deck, "-l", "fr", "-f", "pptx", "--out", "out")
+    shutil.rmtree(p / "out" / "t")  # what the test checks: nothing is written again
+    po.unlink()
+    po.symlink_to(o / "secret.txt")
+    return ("build", deck, "-l", "fr", "-f", "pptx", "--out", "out"), rf"{PO_FR} is a symbolic link to \S*secret\.txt"
+
+
+def _case_b11_after_a_build(p: Path, o: Path) -> tuple[tuple, str]:
+    """The same for a deck folder that became a link after its last build."""
+    deck = write(p, REVIEW_DECK)
+    run_cli_ok("build", deck, "-f", "pptx", "--out", "out")
+    shutil.rmtree(p / "out" / "t")
+    _moved_out(p, o, deck, "deck")
+    return ("build", deck, "-f", "pptx", "--out", "out"), r"decks/t is a symbolic link to \S*outside/deck"
+
+
+def _case_b8(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    review_po(p, deck)
+    _moved_out(p, o, deck / "locales" / "fr", "fr")
+    return (("build", deck, "-l", "fr", "--out", "out"),
+            r"decks/t/locales/fr is a symbolic link to \S*outside/fr, outside the deck folder")
+
+
+def _case_b9(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    review_po(p, deck)
+    _moved_out(p, o, deck / "locales", "locales")
+    return ("i18n", "update", deck), r"decks/t/locales is a symbolic link to \S*outside/locales, outside the deck"
+
+
+def _case_b9_build(p: Path, o: Path) -> tuple[tuple, str]:
+    args, _ = _case_b9(p, o)
+    return ("build", "decks/t", "-l", "fr", "--out", "out"), r"decks/t/locales is a symbolic link"
+
+
+def _case_b9_extract(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    run_cli_ok("i18n", "extract", deck)
+    _moved_out(p, o, deck / "locales" / "deck.pot", "deck.pot")
+    return ("i18n", "extract", deck), r"decks/t/locales/deck\.pot is a symbolic link to \S*outside/deck\.pot"
+
+
+def _case_b9_init(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    (o / "locales").mkdir()
+    (p / deck / "locales").symlink_to(o / "locales", target_is_directory=True)
+    return ("i18n", "init", deck, "de"), r"decks/t/locales is a symbolic link to \S*outside/locales"
+
+
+def _case_b10(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = Path("decks") / "t"
+    (p / deck).mkdir(parents=True)
+    (p / deck / "deck.yaml").symlink_to(o / "secret.txt")
+    return (("build", deck, "--out", "out"),
+            r"decks/t/deck\.yaml: decks/t/deck\.yaml is a symbolic link to \S*secret\.txt, outside the deck folder")
+
+
+def _case_b11(p: Path, o: Path) -> tuple[tuple, str]:
+    (o / "deck").mkdir()
+    (o / "deck" / "deck.yaml").write_text(REVIEW_DECK, encoding="utf-8")
+    (p / "decks" / "t").symlink_to(o / "deck", target_is_directory=True)
+    return ("build", "--out", "out"), r"decks/t is a symbolic link to \S*outside/deck, outside the project"
+
+
+def _case_b11_named(p: Path, o: Path) -> tuple[tuple, str]:
+    _case_b11(p, o)
+    return ("build", "decks/t", "--out", "out"), r"decks/t is a symbolic link to \S*outside/deck"
+
+
+def _case_b13(p: Path, o: Path) -> tuple[tuple, str]:
+    brand = _evil_brand_yaml(p, "fonts:\n  body:\n    family: Evil\n    regular: ../../../outside/secret.txt\n")
+    deck = write(p, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    return (("build", deck, "--out", "out"),
+            rf"assets/brands/evil/brand\.yaml:{line_of(brand.read_text(), 'regular:')}:\d+: font file "
+            r"'\.\./\.\./\.\./outside/secret\.txt': \S*secret\.txt leads to \S*secret\.txt, outside the project")
+
+
+def _case_b13_link(p: Path, o: Path) -> tuple[tuple, str]:
+    shutil.copy(p / "assets" / "fonts" / "noto" / "NotoSans-Regular.ttf", o / "font.ttf")
+    (p / "assets" / "fonts" / "evil.ttf").symlink_to(o / "font.ttf")
+    _evil_brand_yaml(p, "fonts:\n  body:\n    family: Evil\n    regular: evil.ttf\n")
+    deck = write(p, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    return (("build", deck, "--out", "out"),
+            r"brand\.yaml:\d+:\d+: font file 'evil\.ttf': assets/fonts/evil\.ttf is a symbolic link to \S*font\.ttf")
+
+
+def _case_b13_not_a_font(p: Path, o: Path) -> tuple[tuple, str]:
+    (p / "assets" / "fonts" / "evil.ttf").write_bytes(b"not a font\n" * 100)
+    _evil_brand_yaml(p, "fonts:\n  body:\n    family: Evil\n    regular: evil.ttf\n")
+    deck = write(p, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    return ("build", deck, "--out", "out"), r"brand\.yaml:\d+:\d+: font file 'evil\.ttf' is not a TrueType"
+
+
+def _case_b14(p: Path, o: Path) -> tuple[tuple, str]:
+    brand = _evil_brand_yaml(p, f"logo: {{png: {o / 'secret.png'}}}\n")
+    deck = write(p, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    return (("build", deck, "--out", "out"),
+            rf"assets/brands/evil/brand\.yaml:{line_of(brand.read_text(), 'logo:')}:\d+: logo\.png: "
+            r"\S*secret\.png leads to \S*secret\.png, outside the project")
+
+
+def _case_brand_yaml_link(p: Path, o: Path) -> tuple[tuple, str]:
+    (p / "assets" / "brands" / "evil").mkdir()
+    (o / "brand.yaml").write_text("extends: hcsmeu\nname: Evil\n", encoding="utf-8")
+    (p / "assets" / "brands" / "evil" / "brand.yaml").symlink_to(o / "brand.yaml")
+    deck = write(p, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    return (("build", deck, "--out", "out"),
+            r"assets/brands/evil/brand\.yaml is a symbolic link to \S*outside/brand\.yaml, outside the project")
+
+
+def _case_template_link(p: Path, o: Path) -> tuple[tuple, str]:
+    shutil.copy(p / "assets" / "brands" / "ch" / "template.pptx", o / "template.pptx")
+    brand = _evil_brand_yaml(p, "template: {file: template.pptx}\n")
+    (brand.parent / "template.pptx").symlink_to(o / "template.pptx")
+    deck = write(p, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    return (("build", deck, "--out", "out"),
+            r"brand\.yaml:\d+:\d+: template\.file: assets/brands/evil/template\.pptx is a symbolic link")
+
+
+def _case_b16(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    layouts = p / deck / "layouts"
+    layouts.mkdir()
+    slide = (PACKAGE_LAYOUTS / "slide.html.j2").read_text(encoding="utf-8")
+    (layouts / "slide.html.j2").write_text(slide.replace("</section>", '{% include "notes.j2" %}</section>', 1),
+                                           encoding="utf-8")
+    (layouts / "notes.j2").symlink_to(o / "secret.txt")
+    return (("build", deck, "--format", "pdf", "--out", "out"),
+            r"decks/t/layouts/notes\.j2 is a symbolic link to \S*secret\.txt, outside the layout folder")
+
+
+def _case_b16_folder(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    (o / "layouts").mkdir()
+    (o / "layouts" / "slide.html.j2").write_text("SECRET {{ 1 }}", encoding="utf-8")
+    (p / deck / "layouts").symlink_to(o / "layouts", target_is_directory=True)
+    return (("build", deck, "--format", "pdf", "--out", "out"),
+            r"decks/t/layouts is a symbolic link to \S*outside/layouts, outside the deck folder")
+
+
+def _case_project_layouts(p: Path, o: Path) -> tuple[tuple, str]:
+    deck = write(p, REVIEW_DECK)
+    shutil.rmtree(p / "layouts", ignore_errors=True)
+    (o / "layouts").mkdir()
+    (o / "layouts" / "slide.html.j2").write_text("SECRET {{ 1 }}", encoding="utf-8")
+    (p / "layouts").symlink_to(o / "layouts", target_is_directory=True)
+    return (("build", deck, "--format", "pdf", "--out", "out"),
+            r"layouts is a symbolic link to \S*outside/layouts, outside the project")
+
+
+OUTSIDE_CASES = [
+    ("B7-catalog-link", _case_b7),
+    ("B7-stats", _case_b7_stats),
+    ("B7-announce", _case_b7_announce),
+    ("B7-after-a-build", _case_b7_after_a_build),
+    ("B8-locale-folder-link", _case_b8),
+    ("B9-update-through-linked-locales", _case_b9),
+    ("B9-build-through-linked-locales", _case_b9_build),
+    ("B9-extract-to-a-linked-template", _case_b9_extract),
+    ("B9-init-into-linked-locales", _case_b9_init),
+    ("B10-deck-file-link", _case_b10),
+    ("B11-deck-folder-link", _case_b11),
+    ("B11-deck-folder-link-named", _case_b11_named),
+    ("B11-after-a-build", _case_b11_after_a_build),
+    ("B13-font-path-climbs-out", _case_b13),
+    ("B13-font-link", _case_b13_link),
+    ("B13-not-a-font", _case_b13_not_a_font),
+    ("B14-logo-absolute-path", _case_b14),
+    ("brand-file-link", _case_brand_yaml_link),
+    ("brand-template-link", _case_template_link),
+    ("B16-layout-includes-a-link", _case_b16),
+    ("B16-deck-layouts-folder-link", _case_b16_folder),
+    ("project-layouts-folder-link", _case_project_layouts),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, case", table(OUTSIDE_CASES))
+def test_hostile_review_files_outside_the_project_are_refused_unread(
+        project: Path, outside: Path, real: Callable[..., Ran], name: str,
+        case: Callable[[Path, Path], tuple[tuple, str]]) -> None:
+    """Rule: no path, linked or not, that resolves outside the deck folder / the project is read or written."""
+    args, pattern = case(project, outside)
+    before = snapshot(outside)
+    ran = real(*args, watch=(outside, Path("/etc/passwd")))
+    assert_real_error(ran, pattern)
+    assert ran.opened == [], f"read or written outside the project: {ran.opened}"
+    assert "SECRET" not in ran.text
+    assert snapshot(outside) == before
+    assert not [p for p in (project / "out").rglob("*") if p.suffix in (".pptx", ".pdf")]
+
+
+# --- B1–B6 and more: what a translator can do ---------------------------------------------------------
+
+def _header(old: str, new: str) -> Callable[[Path], None]:
+    return lambda po: edit(po, old, new)
+
+
+def _literal(*shown: str) -> Callable[[Path], None]:
+    """The build succeeds and the PPTX and the PDF show each of *shown* as typed."""
+    def check(project: Path) -> None:
+        pptx, pdf = outputs(project, "fr")
+        for text in shown:
+            assert squash(text) in squash(pptx_text(pptx)), pptx_text(pptx)
+            assert squash(text) in squash(pdf_text(pdf)), pdf_text(pdf)
+        assert "{'" not in pptx_text(pptx)  # the phrase's values are never formatted into it as a dict
+    return check
+
+
+TRANSLATOR_CASES = [
+    # B1: deckgen's own phrases are checked like deck messages: placeholders and their types
+    ("B1-placeholder-type", {"rule.monthly.first": "chaque 1^er^ %(weekday)d du mois"}, None,
+     r"deck\.po:{line}: placeholders of the translation of 'every 1\^st\^ %\(weekday\)s of the month' differ "
+     r"from the source \(expected: %\(weekday\)s\) as it has %\(weekday\)d"),
+    ("B1-literal-percent", {"schedule.today": "100% aujourd'hui"}, None, _literal("100% aujourd'hui")),
+    ("B1-percent-at-the-end", {"schedule.today": "à 100%"}, None, _literal("à 100%")),
+    ("B1-jinja-syntax", {"schedule.today": "{%- if x %}{{ x }}{% endif %}"}, None,
+     _literal("{%- if x %}{{ x }}{% endif %}")),
+    ("B1-broken-placeholder", {"rule.monthly.first": "chaque %(weekday du mois"}, None,
+     r"deck\.po:{line}: placeholders .* as it has %\(weekday"),
+    ("B1-unknown-placeholder", {"footer.page": "%(number)s / %(total)s %(secret)s"}, None,
+     r"deck\.po:{line}: placeholders .* as it has %\(number\)s, %\(secret\)s, %\(total\)s"),
+    # B2: the plural rule is evaluated safely for every count the deck shows
+    ("B2-plural-divides-by-zero-at-1500", None, _plural_header("nplurals=2; plural=(n > 1000 ? n/0 : n > 1);"),
+     r"deck\.po:{header}: the Plural-Forms header cannot be used for this deck: it divides by zero for n = 1500"),
+    ("plural-nests-deep", None, _plural_header("nplurals=2; plural=" + "(" * 200 + "n > 1" + ")" * 200 + ";"),
+     r"deck\.po:{header}: the Plural-Forms header is not valid: .*nests more than"),
+    ("plural-python-code", None, _plural_header("nplurals=2; plural=__import__('os').getpid();"),
+     r"deck\.po:{header}: the Plural-Forms header is not valid: .*unexpected '__import__"),
+    ("plural-count-not-a-number", None, _plural_header("nplurals=x; plural=n > 1;"),
+     r"deck\.po:{header}: the Plural-Forms header is not valid: nplurals=x is not a number"),
+    # B3, B4: the catalog is read as UTF-8, and its header must say so
+    ("B3-unknown-charset", None, _header("charset=utf-8", "charset=x-evil"),
+     r"deck\.po:{content}: the Content-Type header says charset=x-evil, .*save the file as UTF-8 and set "
+     r"charset=UTF-8"),
+    ("B4-wrong-charset", {"s.title": "Múltiple"}, _header("charset=utf-8", "charset=latin-1"),
+     r"deck\.po:{content}: the Content-Type header says charset=latin-1"),
+    # B6: a translation may only carry the links its source has
+    ("B6-bare-address", {"A think tank": "un think-tank http://evil.example/login"}, None,
+     r"deck\.po:{line}: the translation of 'A think tank' links to http://evil\.example/login, which the "
+     r"source does not"),
+    ("www-address", {"A think tank": "un think-tank www.evil.example"}, None,
+     r"the translation of 'A think tank' (has different inline markup|links to https://www\.evil\.example)"),
+    ("e-mail-address", {"A think tank": "écrivez à evil@evil.example"}, None, r"links to mailto:evil@evil\.example"),
+    ("autolink", {"A think tank": "un think-tank <https://evil.example/>"}, None,
+     r"links to https://evil\.example/"),
+    ("changed-link-target",
+     {"see [the wiki](https://example.org/wiki)": "voir [le wiki](https://evil.example/wiki)"}, None,
+     r"the translation of 'see \[the wiki\]\(https://example\.org/wiki\)' links to https://evil\.example/wiki"),
+    ("added-handle", {"s.title": "Bonjour @evil"}, None, r"links to https://twitter\.com/evil"),
+    ("added-hashtag", {"s.title": "Bonjour #evil"}, None, r"links to https://twitter\.com/hashtag/evil"),
+    ("link-in-a-phrase", {"schedule.today": "aujourd'hui https://evil.example"}, None,
+     r"the translation of 'today!' links to https://evil\.example"),
+]
+
+
+def _review_catalog(project: Path, strings: dict[str, str] | None,
+                    change: Callable[[Path], None] | None) -> tuple[Path, Path]:
+    deck = write(project, REVIEW_DECK)
+    po = review_po(project, deck, strings)
+    if change is not None:
+        change(po)
+    return deck, po
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, strings, change, expect", table(TRANSLATOR_CASES))
+def test_hostile_review_translations_are_checked_or_shown_literally(
+        project: Path, real: Callable[..., Ran], name: str, strings: dict[str, str] | None,
+        change: Callable[[Path], None] | None, expect: str | Callable[[Path], None]) -> None:
+    deck, po = _review_catalog(project, strings, change)
+    ran = real("build", deck, "-l", "fr", "--out", "out")
+    if callable(expect):
+        assert_real_ok(ran)
+        expect(project)
+        return
+    text = po.read_text(encoding="utf-8")
+    key = next(iter(strings)) if strings else None
+    entry = (0 if key is None else po_line(po, f"msgctxt {q(key)}") if f"msgctxt {q(key)}" in text
+             else po_line(po, f"msgid {q(key)}") - 1)  # the msgctxt, msgid or msgstr line
+    where = {"line": f"({entry}|{entry + 1}|{entry + 2})",
+             "header": str(line_of(text, '"Plural-Forms:')),
+             "content": str(line_of(text, '"Content-Type:'))}
+    if expect.startswith(r"deck\.po:"):
+        expect = PO_FR + expect.removeprefix(r"deck\.po").format(**where)
+    assert_real_error(ran, expect)
+    assert not (project / "out").exists()
+
+
+def test_hostile_review_fuzzy_translations_used_with_fuzzy_are_checked(project: Path,
+                                                                       real: Callable[..., Ran]) -> None:
+    """``--fuzzy`` uses unreviewed translations: they get the same checks (a link is still refused)."""
+    deck, po = _review_catalog(project, {"A think tank": "un think-tank http://evil.example/"}, None)
+    edit(po, 'msgctxt "s.items.text"\nmsgid "A think tank"', '#, fuzzy\nmsgctxt "s.items.text"\nmsgid "A think tank"')
+    assert_real_ok(real("build", deck, "-l", "fr", "--format", "pptx", "--out", "out"))  # not used: fine
+    ran = real("build", deck, "-l", "fr", "--fuzzy", "--format", "pptx", "--out", "out2")
+    assert_real_error(ran, rf"{PO_FR}:\d+: the translation of 'A think tank' links to http://evil\.example/")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder, hint", [("zz_ZZ", r"; did you mean '\w+'\?|"), ("pt-BR", "; did you mean 'pt_BR'?"),
+                                          ("french", "")])
+def test_hostile_review_b5_a_locale_folder_babel_does_not_know_is_a_located_error(
+        project: Path, real: Callable[..., Ran], folder: str, hint: str) -> None:
+    deck, po = _review_catalog(project, None, None)
+    (po.parent.parent).rename(po.parent.parent.with_name(folder))
+    ran = real("build", deck, "--out", "out")
+    assert_real_error(ran, rf"decks/t/locales/{folder}: '{folder}' is not a locale code({re.escape(hint)}|{hint})")
+    assert "(fr, de, el)" in ran.err and "(pt_BR, fr_CH)" in ran.err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, make, pattern", table([
+    ("utf-8-bom", lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), None),
+    ("utf-16", lambda text: text.encode("utf-16"), r"deck\.po: not UTF-8 text \(byte 0\); save the catalog as UTF-8"),
+    ("huge", lambda text: text.encode("utf-8") + b"# padding\n" * 1_100_000, r"deck\.po: the catalog is larger than"),
+]))
+def test_hostile_review_catalog_encodings_and_sizes(project: Path, real: Callable[..., Ran], name: str,
+                                                    make: Callable[[str], bytes], pattern: str | None) -> None:
+    deck, po = _review_catalog(project, None, None)
+    po.write_bytes(make(po.read_text(encoding="utf-8")))
+    ran = real("build", deck, "-l", "fr", "--format", "pptx", "--out", "out")
+    if pattern is None:
+        assert_real_ok(ran)
+    else:
+        assert_real_error(ran, PO_FR + pattern.removeprefix(r"deck\.po"))
+
+
+# --- B12: numbers in the model ---------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", ["1e25", "-1e25", ".nan", ".inf", "-.inf", "100000000000000000000000000"])
+def test_hostile_review_b12_a_figure_out_of_range_is_a_located_error(project: Path, real: Callable[..., Ran],
+                                                                     value: str) -> None:
+    text = REVIEW_DECK.replace("- value: 1500", f"- value: {value}")
+    ran = real("build", write(project, text), "--out", "out")
+    assert_real_error(ran, rf"decks/t/deck\.yaml:{line_of(text, '- value:')}:\d+: slide f: 'value': input should "
+                           r"be (a finite number|(less|greater) than or equal to -?1000000000000000)")
+
+
+# --- B15: a chapter's template.pptx is bounded, and only what a presentation needs is copied -----------
+
+@lru_cache(maxsize=1)
+def _zip_bomb_member() -> tuple[bytes, int]:
+    """A raw DEFLATE stream of 1 GiB of zeros (about 1 MB) and its CRC."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block, crc = bytes(2**20), 0
+    chunks = []
+    for _ in range(1024):
+        chunks.append(packer.compress(block))
+        crc = zlib.crc32(block, crc)
+    chunks.append(packer.flush())
+    return b"".join(chunks), crc
+
+
+def _template_with(source: Path, target: Path, extra: dict[str, bytes] | None = None, bomb: str | None = None,
+                   rels: str = "") -> None:
+    """Copy the .pptx *source* to *target*, adding *extra* members, a 1 GiB *bomb* member and package
+    relationships (*rels*, XML elements added to ``_rels/.rels``)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "_rels/.rels" and rels:
+                data = data.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/octet-stream"/>'
+                                    b'<Override PartName="/customXml/item1.xml" ContentType="application/xml"/>'
+                                    b"</Types>")
+            zout.writestr(info, data)
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    if bomb is not None:  # appended by hand: zipfile would really compress 1 GiB
+        data, crc = _zip_bomb_member()
+        _append_stored_deflate(target, bomb, data, crc, 2**30)
+
+
+def _append_stored_deflate(path: Path, name: str, data: bytes, crc: int, size: int) -> None:
+    """Add a member whose DEFLATE *data* expands to *size* bytes, rewriting the central directory."""
+    with zipfile.ZipFile(path, "a") as z:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, b"")  # a placeholder entry, replaced below
+    raw = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        infos = z.infolist()
+    last = infos[-1]
+    start = last.header_offset
+    fname = name.encode()
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), size, len(fname), 0)
+    body = raw[:start] + local + fname + data
+    central = b""
+    for info in infos[:-1]:
+        central += _central_entry(info)
+    central += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data), size,
+                           len(fname), 0, 0, 0, 0, 0o644 << 16, start) + fname
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(infos), len(infos), len(central), len(body), 0)
+    path.write_bytes(body + central + end)
+
+
+def _central_entry(info: zipfile.ZipInfo) -> bytes:
+    name = info.filename.encode()
+    dt = info.date_time
+    dos_time = dt[3] << 11 | dt[4] << 5 | dt[5] // 2
+    dos_date = (dt[0] - 1980) << 9 | dt[1] << 5 | dt[2]
+    return struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, info.flag_bits, info.compress_type, dos_time,
+                       dos_date, info.CRC, info.compress_size, info.file_size, len(name), 0, 0, 0, 0,
+                       info.external_attr, info.header_offset) + name
+
+
+def _chapter_with_template(project: Path, **template: object) -> Path:
+    folder = project / "assets" / "brands" / "evil"
+    folder.mkdir()
+    _template_with(project / "assets" / "brands" / "ch" / "template.pptx", folder / "template.pptx",
+                   **template)  # type: ignore[arg-type]
+    (folder / "brand.yaml").write_text("extends: ch\nname: Evil\ntemplate:\n  file: template.pptx\n  layouts:\n"
+                                       "    title: Diapositive de titre\n    section: En-tête de section\n"
+                                       "    default: Titre seul\n", encoding="utf-8")
+    return folder / "brand.yaml"
+
+
+@pytest.mark.slow
+def test_hostile_review_b15_a_zip_bomb_template_is_refused_in_bounded_memory(project: Path,
+                                                                             real: Callable[..., Ran]) -> None:
+    brand = _chapter_with_template(project, bomb="ppt/media/image99.bin")
+    assert brand.with_name("template.pptx").stat().st_size < 3 * 2**20
+    deck = write(project, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    ran = real("build", deck, "--out", "out")
+    assert_real_error(ran, rf"assets/brands/evil/brand\.yaml:{line_of(brand.read_text(), 'file:')}:\d+: the "
+                           r"template template\.pptx has a part \(ppt/media/image99\.bin\) that expands to 1024 MiB")
+    assert ran.maxrss_mib < 600, f"{ran.maxrss_mib:.0f} MiB of memory"
+    assert not (project / "out").exists()
+
+
+@pytest.mark.slow
+def test_hostile_review_b15_only_the_parts_a_presentation_needs_are_copied(project: Path,
+                                                                          real: Callable[..., Ran]) -> None:
+    """A template's thumbnail, custom XML and stray members never reach the published PPTX."""
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    _chapter_with_template(project, extra={
+        "customXml/item1.xml": b"<secret>SECRET-custom-xml</secret>",
+        "ppt/media/stray.bin": b"SECRET-stray" * 1000,
+    }, rels=f'<Relationship Id="rId90" Type="{ns}/customXml" Target="customXml/item1.xml"/>')
+    deck = write(project, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
+    assert_real_ok(real("build", deck, "--format", "pptx", "--out", "out"))
+    pptx = project / "out" / "t" / "en" / "t-en.pptx"
+    with zipfile.ZipFile(pptx) as z:
+        names = set(z.namelist())
+        blob = b"".join(z.read(n) for n in names)
+    assert not {"docProps/thumbnail.jpeg", "customXml/item1.xml", "ppt/media/stray.bin"} & names, sorted(names)
+    assert b"SECRET" not in blob and b"thumbnail" not in blob
+    prs = Presentation(str(pptx))  # still a presentation on the chapter's layouts
+    assert {lay.name for lay in prs.slide_layouts} >= {"Diapositive de titre", "En-tête de section", "Titre seul"}
+    assert prs.slides[0].slide_layout.name == "Titre seul"
+    assert "Hello" in pptx_text(pptx)
+
+
+# --- B19: a manifest of the wrong shape ------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("manifest", [
+    '{"version": 1, "outputs": [], "decks": {}}',
+    '{"version": 1, "outputs": {"t/en/t-en.pptx": 7}, "decks": {}}',
+    '{"version": 1, "outputs": {"t/en/t-en.pptx": {"inputs": 5, "sha256": null}}, "decks": {}}',
+    '{"version": 1, "outputs": {}, "decks": {"decks/t": "t"}}',
+    '{"version": 1, "outputs": {}, "decks": {"x": {"id": 1}}}',
+    '[1, 2]',
+    '"manifest"',
+    '{"version": 1, "outputs": {"t/en/t-en.pptx": {"inputs": "x", "sha256": "y", "warnings": [1]}}}',
+])
+def test_hostile_review_b19_a_manifest_of_the_wrong_shape_is_ignored_and_everything_rebuilt(
+        project: Path, real: Callable[..., Ran], manifest: str) -> None:
+    deck = write(project, REVIEW_DECK)
+    assert_real_ok(real("build", deck, "--out", "out"))
+    (project / "out" / ".deckgen-manifest.json").write_text(manifest, encoding="utf-8")
+    ran = real("build", deck, "--out", "out")
+    assert_real_ok(ran)
+    assert "built 2 files" in ran.out and "Warning: out/.deckgen-manifest.json: the build manifest " in ran.err
+    again = real("build", deck, "--out", "out")  # the manifest was written anew
+    assert_real_ok(again)
+    assert "nothing to do: 2 files up to date" in again.out and again.err == ""
+
+
+def test_hostile_review_b19_the_warning_names_the_manifest(project: Path, real: Callable[..., Ran]) -> None:
+    deck = write(project, REVIEW_DECK)
+    (project / "out").mkdir()
+    (project / "out" / ".deckgen-manifest.json").write_text('{"version": 1, "outputs": []}', encoding="utf-8")
+    ran = real("build", deck, "--format", "pptx", "--strict", "--out", "out")
+    assert_real_ok(ran)  # not the deck's fault: a warning even with --strict
+    assert re.search(r"Warning: out/\.deckgen-manifest\.json: the build manifest is ignored \('outputs' and "
+                     r"'decks' must be mappings\); every output is built again", ran.err), ran.err
+    json.loads((project / "out" / ".deckgen-manifest.json").read_text(encoding="utf-8"))["outputs"]["t/en/t-en.pptx"]
+
+
+# --- B20, B18: the PDF workers stop cleanly, whenever the build ends ---------------------------------
+
+def _processes_of(group: int) -> list[str]:
+    """The processes still in process group *group* (a command's forgotten workers)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            out.append(status.parent.name)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("failure", ["deck-error", "catalog-error", "render-error"] * 3)
+def test_hostile_review_b20_a_failed_build_with_workers_prints_one_error_and_leaves_nothing(
+        project: Path, real: Callable[..., Ran], failure: str) -> None:
+    """The real command with its default PDF workers: the error, no worker traceback, an empty temp dir."""
+    if failure == "deck-error":  # found while the workers are still starting
+        deck = write(project, REVIEW_DECK.replace("kind: schedule", "kind: calendar"))
+        pattern = r"deck\.yaml:\d+:\d+: slide when: unknown slide kind 'calendar'"
+    elif failure == "catalog-error":
+        deck, _ = _review_catalog(project, {"%(count)s people": "%(nombre)s personnes"}, None)
+        pattern = rf"{PO_FR}:\d+: placeholders of the translation of '%\(count\)s people' differ"
+    else:  # found by a worker, in the middle of rendering
+        deck = write(project, REVIEW_DECK)
+        (project / deck / "layouts").mkdir()
+        (project / deck / "layouts" / "slide.html.j2").write_text("{{ no_such_variable }}", encoding="utf-8")
+        pattern = r"slide\.html\.j2"
+    ran = real("build", deck, "--out", "out")
+    assert_real_error(ran, pattern)
+    assert len([line for line in ran.err.splitlines() if line.startswith("Error:")]) == 1, ran.err
+
+
+def _interrupted_build(project: Path, tmp: Path, delay: float, out: str) -> tuple[int, str, str, list[str]]:
+    """Run the real build of the example deck (every locale, default workers) and press Ctrl-C after *delay* s.
+
+    Ctrl-C in a terminal sends SIGINT to the whole foreground process group: so does this.
+    """
+    environ = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([str(DECKGEN), "build", str(EXAMPLE_DIR), "--out", out], cwd=project, env=environ,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(delay)
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass
+    with deadline(120, "an interrupted build"):
+        stdout, stderr = proc.communicate()
+    for _ in range(100):  # the fork server ends once the command has: give it a moment
+        if not _processes_of(proc.pid):
+            break
+        time.sleep(0.05)
+    return proc.returncode, stdout, stderr, _processes_of(proc.pid)
+
+
+@pytest.mark.slow
+def test_hostile_review_b18_ctrl_c_at_any_moment_prints_one_line_and_leaves_nothing(project: Path) -> None:
+    codes = []
+    for i, delay in enumerate([0.15, 0.3, 0.5, 0.8, 1.2, 1.8, 2.5, 3.5]):
+        tmp = Path(tempfile.mkdtemp(prefix="dgi-"))
+        try:
+            code, stdout, stderr, left = _interrupted_build(project, tmp, delay, f"out{i}")
+            leftovers = sorted(os.listdir(tmp))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        codes.append(code)
+        what = f"Ctrl-C after {delay} s: exit {code}\n{stdout}{stderr}"
+        assert "Traceback" not in stderr and "Exception" not in stderr, what
+        assert leftovers == [], f"{what}\nleft in the temporary folder: {leftovers}"
+        assert left == [], f"{what}\nprocesses left running: {left}"
+        out = project / f"out{i}"
+        if code == 0:  # the build was done before Ctrl-C: every output is there
+            assert len(list(out.rglob("*.pdf"))) == len(list(out.rglob("*.pptx"))) > 1
+            continue
+        assert code == 130, what
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Interrupted; "), what
+        if lines[0] == "Interrupted; nothing was written.":
+            assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()], what
+        assert not [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name == ".deckgen-journal.json"]
+    assert codes.count(130) >= 3, codes
+
+
+# --- B17: publication is all or nothing, even for a run killed while renaming -------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill", ["rename:1", "stage:1"])
+def test_hostile_review_b17_a_build_killed_while_publishing_is_finished_by_the_next_run(
+        project: Path, real: Callable[..., Ran], kill: str) -> None:
+    first, second = _two_versions(project)
+    other = write(project, literal_deck("Other", "Other deck", "Item", "Notes").replace("id: t", "id: other"),
+                  name="other")
+    assert_real_ok(real("build", first, "--out", "out"))
+    killed = real("build", second, "--out", "out", env={"DECKGEN_TEST_KILL": kill})
+    assert killed.code == -signal.SIGKILL, killed.text
+    pptx, pdf = outputs(project)
+    staged = [p.name for p in (project / "out").rglob("*.tmp")]
+    assert staged, "the killed run left no staging file: the kill came too late to test anything"
+    if kill.startswith("rename"):  # one output is new, one old: the journal says how to finish
+        assert (project / "out" / ".deckgen-journal.json").is_file()
+        assert {"First version" in pptx_text(pptx), "First version" in pdf_text(pdf)} == {True, False}
+    # the next run, even of another deck, finishes or undoes what the killed one left
+    assert_real_ok(real("build", other, "--out", "out"))
+    assert not [p.name for p in (project / "out").rglob("*.tmp")]
+    assert not (project / "out" / ".deckgen-journal.json").exists()
+    version = "Second version" if kill.startswith("rename") else "First version"
+    assert version in pptx_text(pptx) and version in squash(pdf_text(pdf)).replace("version", " version")
+    assert_real_ok(real("build", second, "--out", "out"))
+    assert "Second version" in pptx_text(pptx) and "Secondversion" in squash(pdf_text(pdf))
+
+
+# --- properties: the plural evaluator and the PO reader ---------------------------------------------------
+
+_PLURAL_OPS = ["==", "!=", "<", ">", "<=", ">=", "+", "/", "%", "&&", "||"]
+
+
+def _plural_expressions(depth: int = 4) -> st.SearchStrategy[str]:
+    """Plural expressions of the gettext grammar without - and * (so no value wraps around 2^64)."""
+    leaf = st.one_of(st.just("n"), st.integers(0, 10**6).map(str))
+    return st.recursive(leaf, lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(_PLURAL_OPS), inner).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+        inner.map(lambda e: f"({e})"),
+        inner.map(lambda e: f"!({e})"),  # "!n < n": c2py reads it as not (n < n), C as (!n) < n
+        st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
+    ), max_leaves=12)
+
+
+@PROPERTIES
+@given(expr=_plural_expressions(), n=st.integers(0, 10**6))
+def test_plural_evaluator_agrees_with_gettext_on_the_gettext_grammar(expr: str, n: int) -> None:
+    import gettext
+
+    from deckgen.plural import PluralError, compile_plural
+
+    try:
+        want: int | None = gettext.c2py(expr)(n)
+    except ZeroDivisionError:
+        want = None
+    except (ValueError, SyntaxError, RecursionError):  # c2py's own limits (nesting): not ours to match
+        return
+    try:
+        got: int | None = compile_plural(expr)(n)
+    except PluralError as exc:
+        assert want is None or "nests more than" in str(exc), (expr, n, want, exc)
+        return
+    assert got == want, (expr, n)
+
+
+@PROPERTIES
+@given(expr=st.one_of(TEXT, st.lists(st.sampled_from(
+    ["n", "1", "0", "(", ")", "?", ":", "!", "-", "+", "*", "/", "%", "==", "!=", "<", ">=", "&&", "||", " ",
+     "__import__('os')", "lambda", ";", "1e9", "0x10", "n**n", "\u0663"]), max_size=40).map("".join)),
+       n=st.integers(0, 2**64))
+@example(expr="(" * 10_000 + "n" + ")" * 10_000, n=1)
+@example(expr="n" + " * n" * 240, n=10**15)
+def test_plural_evaluator_on_arbitrary_text_gives_a_form_or_a_plural_error(expr: str, n: int) -> None:
+    from deckgen.plural import MASK, PluralError, check_plural, compile_plural
+
+    started = time.perf_counter()
+    try:
+        form = compile_plural(expr)(n)
+    except PluralError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(form, int) and 0 <= form <= MASK
+    assert check_plural(expr, 3, [n]) is None or isinstance(check_plural(expr, 3, [n]), str)
+    assert time.perf_counter() - started < 2
+
+
+def test_plural_evaluator_binds_not_tighter_than_comparisons_as_c_does() -> None:
+    from deckgen.plural import compile_plural
+
+    assert compile_plural("!n < n")(0) == 0  # (!0) < 0; Python's gettext.c2py says 1: not (0 < 0)
+    assert compile_plural("n - 1")(0) == 2**64 - 1  # unsigned long, as GNU gettext
+
+
+def test_plural_evaluator_agrees_with_gettext_on_every_language_babel_knows() -> None:
+    """The CLDR rules Babel writes into new catalogs, for the first 2,000 counts."""
+    import gettext
+
+    from babel.localedata import locale_identifiers
+    from babel.messages.plurals import get_plural
+
+    from deckgen.plural import compile_plural
+
+    rules = {get_plural(code).plural_expr for code in locale_identifiers()}
+    for rule in rules:
+        ours, reference = compile_plural(rule), gettext.c2py(rule)
+        assert [ours(n) for n in range(2000)] == [reference(n) for n in range(2000)], rule
+
+
+PO_TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=40)
+
+
+@PROPERTIES
+@given(messages=st.lists(st.tuples(PO_TEXT, PO_TEXT.filter(bool), PO_TEXT), max_size=8,
+                         unique_by=lambda m: (m[0], m[1])),
+       plural=st.tuples(PO_TEXT.filter(bool), PO_TEXT.filter(bool), PO_TEXT, PO_TEXT))
+def test_po_reader_reads_back_what_babel_writes(po_file: Path, messages: list[tuple[str, str, str]],
+                                                plural: tuple[str, str, str, str]) -> None:
+    """Every catalog Babel writes (any text, any wrapping) is read back as written, or refused with a line."""
+    catalog = Catalog(locale="fr")
+    catalog.mime_headers = [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Plural-Forms", "nplurals=2; plural=(n > 1);")]
+    for context, msgid, string in messages:
+        catalog.add(msgid, string, context=context or None)
+    catalog.add(plural[:2], plural[2:], context="p")
+    with po_file.open("wb") as fh:
+        write_po(fh, catalog, width=30)
+    try:
+        back = read_catalog(po_file, "fr")
+    except DeckgenError as exc:  # only a control character in a text may be refused
+        assert all(p.location and p.location.line for p in exc.problems), exc.problems
+        return
+    for context, msgid, string in messages:
+        assert back.get(msgid, context=context or None).string == string
+    assert back.get(plural[0], context="p").string == plural[2:]
+
+
+@PROPERTIES
+@given(charset=st.one_of(st.sampled_from(["utf-8", "UTF-8", "utf8", "latin-1", "iso-8859-1", "x-evil", "ascii",
+                                          "CHARSET", "utf-16", ""]), st.text("abcdefghijklmnopqrstuvwxyz-_0123456789",
+                                                                             max_size=12)))
+def test_po_reader_accepts_only_utf8_catalogs(po_file: Path, charset: str) -> None:
+    text = PO.replace("charset=UTF-8", f"charset={charset}")
+    po_file.write_text(text, encoding="utf-8")
+    try:
+        read_catalog(po_file, "fr")
+    except DeckgenError as exc:
+        assert charset.lower().replace("_", "-") not in ("utf-8", "utf8", "charset", "")
+        line = line_of(text, '"Content-Type:')
+        assert any(p.location and p.location.line == line and "charset=UTF-8" in p.message
+                   for p in exc.problems), exc.problems
+    else:
+        assert charset.lower().replace("_", "-") in ("utf-8", "utf8", "charset", "")

@@ -29,6 +29,7 @@ from .announce import (
 from .brand import Brand
 from .build import BuildOptions, Builder, output_path, project_root, write_all
 from .errors import DeckgenError, Location, Problem, RenderError, display_path
+from .interrupts import check
 from .i18n import (
     CatalogTranslator,
     SourceTranslator,
@@ -206,6 +207,7 @@ class Announcer:
                 problems.extend(exc.problems)
                 continue
             for locale in locales:
+                check()  # a safe point for Ctrl-C
                 try:
                     outputs, found = self._one(loaded, project, locale, since)
                 except NothingToAnnounce as exc:  # the same in every locale: say it once
@@ -234,7 +236,7 @@ def announce(deck_dirs: list[Path], options: AnnounceOptions,
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])
     report = AnnounceReport(warnings=warnings)
-    write_all([(path, data) for path, data, _ in results])
+    write_all([(path, data) for path, data, _ in results], options.out)
     for _, _, output in results:
         report.outputs.append(output)
         written(output)

@@ -18,6 +18,7 @@ from .errors import BrandError, Location, Problem, display_path
 from .load import Path_, read_yaml, validation_problems
 from .markup import LinkStyle
 from .model import HEX_COLOR_RE, SLIDE_ID_RE, Model
+from .paths import confine, outside_message
 
 BRANDS_DIR = Path("assets") / "brands"
 FONTS_DIR = Path("assets") / "fonts"
@@ -209,6 +210,7 @@ def _read(brand_id: str, project: Path, seen: tuple[str, ...], referrer: Locatio
         known = ", ".join(known_brands(project)) or "none"
         raise BrandError(f"unknown brand '{brand_id}'; brands in {BRANDS_DIR}/: {known}", referrer)
     where = display_path(file)
+    confine(file, project, "the project", BrandError, referrer)
     data, positions = read_yaml(file, BrandError, max_bytes=256 * 1024)
     locs = {k: Location(where, *v) for k, v in positions.items()}
     data.setdefault("id", brand_id)
@@ -229,6 +231,18 @@ def _read(brand_id: str, project: Path, seen: tuple[str, ...], referrer: Locatio
         merged, mpos = _merge(pdata, data, ppos, locs)
         return merged, mpos, pfiles + [file], pchain
     return data, locs, [file], chain
+
+
+def _font_problem(path: Path) -> str | None:
+    """Why the font at *path* cannot be used for measuring text, or None (read once, then cached)."""
+    from .measure import load_metrics
+
+    try:
+        load_metrics(str(path))
+    except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds for a file that is no font
+        return (f"is not a TrueType or OpenType font ({type(exc).__name__}); "
+                "use the .ttf or .otf file of the font family")
+    return None
 
 
 def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -> Brand:
@@ -252,10 +266,16 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
             if name is None:
                 continue
             path = fonts_root / name
-            if not path.is_file():
+            where = locs.get(("fonts", role, style))
+            outside = outside_message(path, project, "the project")  # '../../../etc/passwd' (issue 12, B13)
+            if outside is not None:
+                problems.append(Problem(f"font file '{name}': {outside}", where))
+            elif not path.is_file():
                 problems.append(Problem(
                     f"font file '{name}' for {role} {style.replace('_', ' ')} not found in {FONTS_DIR}/; "
-                    "add the file or fix the path", locs.get(("fonts", role, style))))
+                    "add the file or fix the path", where))
+            elif (unreadable := _font_problem(path)) is not None:
+                problems.append(Problem(f"font file '{name}' {unreadable}", where))
             else:
                 found[style] = path
         if not found and not any(getattr(fam, s) for s in STYLES):
@@ -271,7 +291,10 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
             continue
         path = Path(name)
         suffix = "." + kind.split("_")[0]
-        if not path.is_file():
+        outside = outside_message(path, project, "the project")  # an absolute path elsewhere (issue 12, B14)
+        if outside is not None:
+            problems.append(Problem(f"logo.{kind}: {outside}", locs.get(("logo", kind))))
+        elif not path.is_file():
             problems.append(Problem(f"logo file '{path.name}' not found beside brand.yaml",
                                     locs.get(("logo", kind))))
         elif path.suffix.lower() != suffix:
@@ -285,7 +308,10 @@ def load_brand(brand_id: str, project: Path, referrer: Location | None = None) -
     template = None
     if spec.template is not None:
         template = Path(spec.template.file)
-        if template.suffix.lower() != ".pptx":
+        outside = outside_message(template, project, "the project")
+        if outside is not None:
+            problems.append(Problem(f"template.file: {outside}", locs.get(("template", "file"))))
+        elif template.suffix.lower() != ".pptx":
             problems.append(Problem("template.file must be a .pptx file (save a .potx as .pptx in PowerPoint)",
                                     locs.get(("template", "file"))))
         elif not template.is_file():

@@ -10,26 +10,27 @@ is the only one that chooses output paths and writes files.
 from __future__ import annotations
 
 import multiprocessing
-import os
-import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import publish
 from .brand import Brand, load_brand
 from .accessibility import alt_text_warnings
 from .compose import compose_deck
 from .contrast import contrast_warnings
-from .errors import DeckgenError, OutputError, Problem, RenderError, display_path
+from .errors import DeckgenError, Location, OutputError, Problem, RenderError, display_path
 from .i18n import (
     CatalogTranslator,
     SourceTranslator,
     catalog_locales,
+    check_locale_folder,
     fallback_warnings,
     load_translator,
     localise,
+    plural_counts,
 )
 from .layouts import Phrases, Sandbox, environment, install, layout_path
 from .load import LoadedDeck, load_decks
@@ -41,7 +42,8 @@ from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
 from .scene import DeckScene, TextFrame
 from .incremental import Fingerprints, Manifest, format_key
-from .workers import PdfJob, render_job
+from .interrupts import check
+from .workers import PdfJob, render_job, result
 
 FORMATS = ("pptx", "pdf")
 #: every format ``--format`` accepts; HTML is made only when asked for
@@ -107,58 +109,15 @@ class BuildReport:
     all_units: int = 0  # units of the whole build, every shard included
 
 
-def _stage(path: Path, data: bytes) -> Path:
-    """Write *data* to a temporary file beside *path*; return it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write to {display_path(path.parent)}: {exc.strerror}; "
-                          "choose another folder with --out") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-    except OSError as exc:
-        _discard([Path(tmp)])
-        raise OutputError(f"could not write {display_path(path)}: {exc.strerror}; "
-                          "the previous file, if any, is unchanged") from None
-    return Path(tmp)
+def write_all(files: list[tuple[Path, bytes]], root: Path | None = None) -> None:
+    """Write every file or none: all are staged as temporary files first, then put in place.
 
-
-def _discard(paths: Iterable[Path]) -> None:
-    for p in paths:
-        try:
-            p.unlink()
-        except OSError:
-            pass
-
-
-def write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file or none: all are staged as temporary files first, then renamed into place.
-
-    A full disk or a read-only folder stops the run while only temporary files exist,
-    and they are removed: the previous outputs stay as they were.
+    A full disk or a read-only folder stops the run while only temporary files exist, and
+    they are removed: the previous outputs stay as they were. The renames are journaled in
+    *root* (the output folder), so even a run killed while making them is finished by the
+    next one (:mod:`deckgen.publish`).
     """
-    taken = [p for p, _ in files if p.exists() and not p.is_file()]
-    if taken:
-        raise OutputError(f"{display_path(taken[0])} exists and is not a file; move it away or choose "
-                          "another folder with --out")
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, data in files:
-            staged.append((_stage(path, data), path))
-    except OutputError:
-        _discard(tmp for tmp, _ in staged)
-        raise
-    try:
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    except OSError as exc:
-        _discard(tmp for tmp, _ in staged if tmp.exists())
-        raise OutputError(f"could not write {display_path(path)}: {exc.strerror}") from None
+    publish.write_all(files, root)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -267,6 +226,14 @@ class Builder:
                 f"{missing[0]}'", loaded.location(("language",)))
         return [loc for loc in available if loc in wanted]
 
+    def checked_locales(self, loaded: LoadedDeck, brand: Brand) -> list[str]:
+        """:meth:`locales`, each catalog folder's name checked to be a locale (issue 12, B5)."""
+        locales = self.locales(loaded, brand)
+        for locale in locales:
+            if locale != loaded.deck.language:
+                check_locale_folder(loaded.directory, locale)
+        return locales
+
     def plan(self, decks: list[LoadedDeck]) -> list[Unit]:
         """One unit of work per deck and locale; brand, template and catalog problems found up front."""
         _check_collisions(decks)
@@ -276,7 +243,7 @@ class Builder:
             project = project_root(loaded.directory)
             try:
                 brand = self.brand(loaded, project)
-                locales = self.locales(loaded, brand)
+                locales = self.checked_locales(loaded, brand)
             except DeckgenError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -301,7 +268,8 @@ class Builder:
         """The unit's words: the source language as written, or the locale's catalog, checked."""
         if unit.locale == unit.loaded.deck.language:
             return SourceTranslator()
-        return load_translator(unit.loaded.directory, unit.locale, self.options.fuzzy)
+        return load_translator(unit.loaded.directory, unit.locale, self.options.fuzzy,
+                               plural_counts(unit.loaded.deck))
 
     def fingerprints(self, unit: Unit) -> dict[str, tuple[Path, str]]:
         """Per format: the output path of *unit* and the fingerprint of its inputs."""
@@ -317,6 +285,7 @@ class Builder:
 
     def render_unit(self, unit: Unit) -> UnitResult:
         """Compose and render one deck in one locale, in memory (nothing, if its outputs are up to date)."""
+        check()  # a safe point for Ctrl-C (deckgen.interrupts)
         loaded, brand, locale = unit.loaded, unit.brand, unit.locale
         out = UnitResult()
         if self.manifest is not None:
@@ -402,6 +371,7 @@ class Builder:
         done = [self.render_unit(u) for u in self.plan(decks)]
         for d in done:  # the PPTX files: while the workers render the PDFs already sent, no worker waits
             for path, scene, brand in d.pptx:
+                check()
                 self.progress(f"rendering {scene.deck_id} [{scene.locale}] pptx")
                 data = render_pptx(scene, pptx_template(brand))
                 d.results.append((path, data, Output(scene.deck_id, scene.locale, "pptx", path, len(data))))
@@ -414,7 +384,7 @@ class Builder:
         for d in done:
             for path, _, pending in d.pending:
                 try:
-                    parts_of[path] = [p.get(timeout=PART_TIMEOUT) for p in pending]
+                    parts_of[path] = [result(p, PART_TIMEOUT) for p in pending]
                 except DeckgenError as exc:
                     problems.extend(exc.problems)
                 except multiprocessing.TimeoutError:  # a worker died (a crash is never reported) or hangs
@@ -538,6 +508,7 @@ def build(deck_dirs: list[Path], options: BuildOptions,
     *pool* is a pool of PDF workers already warming up (:func:`deckgen.workers.start`).
     """
     started = time.perf_counter()
+    publish.recover(options.out)  # a build killed while publishing: finish it first (issue 12, B17)
     decks = load_decks(deck_dirs)
     manifest = Manifest.load(options.out)
     builder = Builder(options, progress, pool=pool, manifest=manifest)
@@ -547,8 +518,11 @@ def build(deck_dirs: list[Path], options: BuildOptions,
     if options.strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict: warnings are errors)", w.location, w.slide)
                             for w in warnings])
-    report = BuildReport(warnings=warnings, units=len(builder.done), all_units=builder.all_units)
-    write_all([(path, data) for path, data, _ in results])
+    # not the decks' fault, so never an error with --strict (issue 12, B19)
+    report = BuildReport(warnings=warnings + [Problem(p, Location(display_path(manifest.path)))
+                                              for p in manifest.problems],
+                         units=len(builder.done), all_units=builder.all_units)
+    write_all([(path, data) for path, data, _ in results], options.out)
     inputs = {p: fp for d in builder.done for p, fp in d.inputs.items()}
     unit_warnings = {p: [str(w) for w in d.warnings] for d in builder.done for p in d.inputs}
     for path, data, output in results:
@@ -559,7 +533,7 @@ def build(deck_dirs: list[Path], options: BuildOptions,
     for d in decks:
         manifest.decks[str(d.directory.resolve())] = {"id": d.deck.id, "language": d.deck.language}
     try:
-        write_all([(manifest.path, manifest.to_bytes())])
+        write_all([(manifest.path, manifest.to_bytes())], options.out)
     except OutputError:  # the outputs are written; the next build just rebuilds them
         pass
     report.seconds = time.perf_counter() - started

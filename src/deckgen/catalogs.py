@@ -30,6 +30,7 @@ from .i18n import (
     DOMAIN,
     POT_NAME,
     DeckMessage,
+    catalog_file,
     field_path,
     shorten,
     catalog_locales,
@@ -41,6 +42,7 @@ from .i18n import (
 )
 from .load import LoadedDeck
 from .model import Deck
+from .paths import confine
 
 # --- extraction -------------------------------------------------------------------
 
@@ -105,6 +107,7 @@ def extract_layout_messages(search: list[Path], project: Path) -> list[Extracted
             if name in seen:
                 continue
             seen.add(name)
+            confine(file, folder, f"the layout folder {folder.name}/", TranslationError)  # never read a link out
             # deckgen's own layouts are named from the root of deckgen's repository, where
             # translation platforms (Weblate, Crowdin) look the reference up
             ref = (f"src/deckgen/layouts/{name}" if folder.resolve() == PACKAGE_LAYOUTS.resolve()
@@ -282,13 +285,20 @@ def extract(loaded: LoadedDeck, project: Path) -> tuple[Path, bool]:
 
     messages = extract_deck_messages(loaded, project, room_notes(loaded, project))
     messages += extract_layout_messages(layout_path(loaded.directory, project), project)
-    pot = locales_dir(loaded.directory) / POT_NAME
+    pot = _template_path(loaded.directory)
     changed = write_if_changed(pot, lambda when: _po_bytes(template_catalog(loaded.deck, messages, when)))
     return pot, changed
 
 
-def _read_template(deck_dir: Path) -> Catalog:
+def _template_path(deck_dir: Path) -> Path:
+    """``locales/deck.pot``, refused if it (or ``locales/``) is a link out of the deck folder (issue 12, B9)."""
     pot = locales_dir(deck_dir) / POT_NAME
+    confine(pot, deck_dir, "the deck folder", TranslationError)
+    return pot
+
+
+def _read_template(deck_dir: Path) -> Catalog:
+    pot = _template_path(deck_dir)
     if not pot.is_file():
         raise TranslationError(f"no template {display_path(pot)}; run 'deckgen i18n extract {display_path(deck_dir)}'")
     return read_catalog(pot)
@@ -300,6 +310,7 @@ def init(loaded: LoadedDeck, project: Path, locale: str) -> Path:
     if str(parsed) == loaded.deck.language or parsed.language == loaded.deck.language:
         raise TranslationError(f"'{locale}' is the deck's source language; translations are for other languages")
     file = po_path(loaded.directory, str(parsed))
+    confine(file, loaded.directory, "the deck folder", TranslationError)
     if file.exists():
         raise TranslationError(f"{display_path(file)} already exists; use 'deckgen i18n update' to refresh it")
     extract(loaded, project)
@@ -398,7 +409,7 @@ def update(loaded: LoadedDeck, project: Path) -> list[tuple[Path, bool]]:
     template = _read_template(loaded.directory)
     out = []
     for locale in catalog_locales(loaded.directory):
-        file = po_path(loaded.directory, locale)
+        file = catalog_file(loaded.directory, locale)
         po = read_catalog(file, locale)
         merged = _merge(po, template, loaded.deck)
         if same_catalog(file.read_bytes(), _po_bytes(merged)):
@@ -437,7 +448,7 @@ def stats(deck_dir: Path) -> list[Stats]:
     wanted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id}
     out = []
     for locale in catalog_locales(deck_dir):
-        file = po_path(deck_dir, locale)
+        file = catalog_file(deck_dir, locale)
         po = read_catalog(file, locale)
         translated = fuzzy = untranslated = 0
         have = set()

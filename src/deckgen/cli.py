@@ -29,9 +29,11 @@ def _version() -> str:
 
 
 class DeckgenGroup(click.Group):
-    """Turns :class:`DeckgenError` into ``Error:`` lines and exit code 1."""
+    """Turns :class:`DeckgenError` into ``Error:`` lines and exit code 1, Ctrl-C into one line and 130."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from .interrupts import EXIT_CODE, Interrupted
+
         try:
             return super().invoke(ctx)
         except DeckgenError as exc:
@@ -40,6 +42,21 @@ class DeckgenGroup(click.Group):
             if len(exc.problems) > 1:
                 click.echo(f"{len(exc.problems)} problems; nothing was written.", err=True)
             ctx.exit(1)
+        except (Interrupted, KeyboardInterrupt):
+            click.echo(_interrupted(), err=True)
+            ctx.exit(EXIT_CODE)
+
+
+def _interrupted() -> str:
+    """The one line printed on Ctrl-C."""
+    from .publish import written
+
+    n = written()
+    if not n:
+        return "Interrupted; nothing was written."
+    if n == 1:
+        return "Interrupted; the file written before it is complete."
+    return f"Interrupted; the {n} files written before it are complete."
 
 
 @click.group(cls=DeckgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,11 +73,18 @@ def run() -> None:
     written and renamed and the PDF workers are stopped, so once the exit handlers have run
     (they remove temporary folders) and the output is flushed, the process ends at once.
     """
+    from . import interrupts
+
+    interrupts.install()  # Ctrl-C stops the command at its next safe point, like an error
     try:
         main(prog_name="deckgen")  # standalone mode: always ends with SystemExit
         code: object = 0
     except SystemExit as exc:
         code = exc.code
+    interrupts.ignore()  # a second Ctrl-C must not stop the exit handlers half-way
+    if interrupts.pending() and code != interrupts.EXIT_CODE:  # pressed after the last safe point
+        print(_interrupted(), file=sys.stderr)
+        code = interrupts.EXIT_CODE
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
@@ -158,9 +182,11 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
           brand: str | None, chapter: str | None, strict: bool, fuzzy: bool, force: bool, jobs: int | None,
           quiet: bool, shard, no_tags: bool = False) -> None:
     from . import workers
+    from .publish import recover
 
     if brand and chapter:
         raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
+    recover(out)  # a build killed while putting its files in place: finish that first
     # (the quick check fingerprints tagged PDFs only: an untagged build takes the full path)
     if not force and not chapter and not shard and not no_tags and _nothing_changed(
             deck_dirs, out, formats, locales, brand, fuzzy, strict, quiet):
@@ -172,13 +198,12 @@ def build(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], loca
     # no more workers than PDFs to make: a one-locale build needs one
     wanted = len(locales) * max(1, len(deck_dirs)) if locales else workers.default_jobs()
     # (the default starts a worker even for one PDF: it imports WeasyPrint meanwhile; -j 1 does not)
-    pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf and jobs != 1 else None
     try:
+        pool = workers.start(min(jobs or workers.default_jobs(), wanted)) if wants_pdf and jobs != 1 else None
         _build(deck_dirs, out, formats, locales, brand, chapter, strict, fuzzy, force, quiet, pool, shard,
                tags=not no_tags)
-    finally:
-        if pool is not None:
-            pool.terminate()
+    finally:  # also while the pool is still starting, and on Ctrl-C (issue 12, B18, B20)
+        workers.stop_all()
 
 
 def _nothing_changed(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],

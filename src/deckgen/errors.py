@@ -8,6 +8,7 @@ never imports click.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +34,12 @@ def display_path(path: Path | str) -> str:
     """Return *path* relative to the working directory when it lies below it.
 
     Messages then read ``decks/x/deck.yaml`` rather than an absolute path that
-    differs from one checkout to the next.
+    differs from one checkout to the next. The path is shown as named, a symbolic link
+    as the link (not where it points), so a message names the file the user can see.
     """
+    absolute, cwd = os.path.abspath(path), os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, cwd)
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))

@@ -14,10 +14,10 @@
 
 from __future__ import annotations
 
-import gettext as _gettext
+import difflib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,16 +28,19 @@ from babel.messages.pofile import PoFileError, read_po, unescape
 from pydantic import BaseModel
 
 from .errors import Location, Problem, TranslationError, display_path
-from .markup import markup_signature
-from .paths import catalog_locales, catalog_path  # noqa: F401 (catalog_locales re-exported)
-from .model import Deck, Figure, Plural
+from .markup import markup_signature, parse
+from .paths import catalog_locales, catalog_path, confine  # noqa: F401 (catalog_locales re-exported)
+from .model import Deck, Figure, FiguresSlide, Plural
+from .placeholders import format_specs
+from .plural import PluralError, check_plural, compile_plural
 
 LOCALES_DIR = "locales"
 DOMAIN = "deck"
 POT_NAME = f"{DOMAIN}.pot"
 PHRASES_TEMPLATE = "phrases.j2"
-_PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sd]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: the largest catalog read: a deck's catalog is a few hundred KiB
+MAX_CATALOG_BYTES = 10 * 1024 * 1024
 
 
 # --- walking the model --------------------------------------------------------------
@@ -138,7 +141,8 @@ class CatalogTranslator(SourceTranslator):
     missing: list[tuple[str | None, str, bool]] = field(default_factory=list)  # (ctx, id, fuzzy)
 
     def __post_init__(self) -> None:
-        self._plural = _gettext.c2py(self.catalog.plural_expr or "(n != 1)")
+        # checked by read_catalog; never Python's eval (gettext.c2py), whatever the header says
+        self._plural = compile_plural(self.catalog.plural_expr or "(n != 1)")
 
     def usable(self, context: str | None, msgid: str) -> Message | None:
         """The catalog's entry for *msgid* in *context* if it has a translation to use; records nothing."""
@@ -168,7 +172,12 @@ class CatalogTranslator(SourceTranslator):
         if msg is None:
             return singular if n == 1 else plural
         forms = msg.string if isinstance(msg.string, tuple) else (msg.string,)
-        index = min(self._plural(n), len(forms) - 1)
+        try:
+            index = min(self._plural(n), len(forms) - 1)
+        except PluralError as exc:  # a count no check saw (a layout's own ngettext call)
+            raise TranslationError(f"the Plural-Forms header cannot be used: {exc}; copy it from "
+                                   "'deckgen i18n init' for your language",
+                                   Location(display_path(self.file), _header_line(self.file, "Plural-Forms"))) from None
         return str(forms[index])
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
@@ -190,6 +199,35 @@ def parse_locale(code: str) -> Locale:
         return Locale.parse(code)
     except (UnknownLocaleError, ValueError):
         raise TranslationError(f"unknown locale '{code}'; use a code such as fr, de, es, nl, el or pt_BR") from None
+
+
+def nearest_locale(code: str) -> str | None:
+    """The known locale code closest to *code* (``pt-BR`` → ``pt_BR``, ``fr_fr`` → ``fr_FR``)."""
+    from babel.localedata import locale_identifiers
+
+    known = locale_identifiers()
+    lang, _, region = code.replace("-", "_").partition("_")
+    exact = f"{lang.lower()}_{region.upper()}" if region else lang.lower()
+    if exact in known:
+        return exact
+    close = difflib.get_close_matches(exact, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def check_locale_folder(deck_dir: Path, code: str) -> None:
+    """Refuse a catalog folder ``locales/<code>/`` whose name is not a locale Babel knows."""
+    try:
+        Locale.parse(code)
+        return
+    except (UnknownLocaleError, ValueError, TypeError):
+        pass
+    nearest = nearest_locale(code)
+    hint = f"; did you mean '{nearest}'?" if nearest else ""
+    raise TranslationError(
+        f"'{code}' is not a locale code{hint} Name the folder after the language, in lower case "
+        "(fr, de, el), and add the country in upper case after an underscore only when it matters "
+        "(pt_BR, fr_CH); then run 'deckgen i18n update'",
+        Location(display_path(deck_dir / LOCALES_DIR / code)))
 
 
 _PO_STRING = r'"(?:[^"\\]|\\["\\abfnrtv?\']|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"'
@@ -247,37 +285,73 @@ def _lint(text: str, where: str) -> tuple[list[Problem], dict[tuple[str | None, 
     return problems, previous
 
 
+def _header_line(source: Path | str, name: str) -> int | None:
+    """The line of the catalog header field *name* (``Plural-Forms``) in a file or its text."""
+    if isinstance(source, Path):
+        try:
+            source = source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    pattern = re.compile(rf'^\s*(?:msgstr\s+)?"{re.escape(name)}:', re.IGNORECASE)
+    return next((i for i, line in enumerate(source.splitlines(), 1) if pattern.match(line)), None)
+
+
+def _header_problems(catalog: Catalog, text: str, where: str) -> list[Problem]:
+    """The header fields deckgen relies on: the charset (UTF-8) and the plural rule."""
+    problems = []
+    charset = (catalog.charset or "utf-8").lower().replace("_", "-")
+    if charset not in ("utf-8", "utf8"):
+        problems.append(Problem(
+            f"the Content-Type header says charset={catalog.charset}, but deckgen reads every catalog "
+            "as UTF-8 (and other charsets would garble the text): save the file as UTF-8 and set "
+            "charset=UTF-8 in the header", Location(where, _header_line(text, "Content-Type"))))
+    plural = Location(where, _header_line(text, "Plural-Forms"))
+    how = "copy it from 'deckgen i18n init' for your language"
+    if not 1 <= catalog.num_plurals <= 6:
+        problems.append(Problem(f"the Plural-Forms header is not valid: nplurals={catalog.num_plurals} "
+                                f"(1 to 6 forms); {how}", plural))
+    else:
+        why = check_plural(catalog.plural_expr or "(n != 1)", catalog.num_plurals)
+        if why:
+            problems.append(Problem(f"the Plural-Forms header is not valid: {catalog.plural_forms!r}: {why}; "
+                                    f"{how}", plural))
+    return problems
+
+
 def read_catalog(file: Path, locale: str | None = None) -> Catalog:
     """Read a PO file; any syntax problem is an error with the file and line."""
     where = display_path(file)
     try:
-        text = file.read_text(encoding="utf-8")
+        if file.stat().st_size > MAX_CATALOG_BYTES:
+            raise TranslationError(f"the catalog is larger than {MAX_CATALOG_BYTES // 2**20} MiB; "
+                                   "a deck's catalog is far smaller: is it the right file?", Location(where))
+        text = file.read_text(encoding="utf-8").removeprefix("\ufeff")  # a BOM some editors write
     except UnicodeDecodeError as exc:
         raise TranslationError(f"not UTF-8 text (byte {exc.start}); save the catalog as UTF-8",
                                Location(where)) from None
     problems, previous = _lint(text, where)
     if problems:
         raise TranslationError(problems)
+    nplurals = re.search(r'^\s*"Plural-Forms:[^"\n]*?nplurals\s*=\s*([^;"\s]*)', text, re.M | re.I)
+    if nplurals and not nplurals.group(1).isdigit():  # Babel would stop with int()'s ValueError
+        raise TranslationError(f"the Plural-Forms header is not valid: nplurals={nplurals.group(1)[:20]} is not a "
+                               "number; copy the header from 'deckgen i18n init' for your language",
+                               Location(where, _header_line(text, "Plural-Forms")))
     try:
-        catalog = read_po(io.BytesIO(text.encode("utf-8")), locale=locale, abort_invalid=True)
+        # text, not bytes: Babel would decode bytes with whatever charset the header names
+        catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True)
     except PoFileError as exc:
         m = re.search(r"line (\d+)", str(exc)) or re.search(r" on (\d+)\s*$", str(exc))
         line = int(m.group(1)) if m else None
         raise TranslationError(f"broken PO file: {exc}; fix it in a PO editor such as Poedit",
                                Location(where, line)) from None
-    except (ValueError, UnknownLocaleError) as exc:
-        raise TranslationError(f"cannot read the catalog: {exc}", Location(where)) from None
-    header = next((i for i, line in enumerate(text.splitlines(), 1) if line.startswith('"Plural-Forms:')), None)
-    bad = TranslationError(f"the Plural-Forms header is not valid: {catalog.plural_forms!r}; copy it from "
-                           "'deckgen i18n init' for your language", Location(where, header))
-    if not 1 <= catalog.num_plurals <= 6:
-        raise bad
-    try:
-        rule = _gettext.c2py(catalog.plural_expr or "(n != 1)")
-        if any(not 0 <= rule(n) < catalog.num_plurals for n in range(1001)):
-            raise bad
-    except (ValueError, SyntaxError, ArithmeticError, RecursionError):
-        raise bad from None
+    except (ValueError, UnknownLocaleError) as exc:  # e.g. nplurals=x
+        line = _header_line(text, "Plural-Forms") if "nplurals" in text else None
+        raise TranslationError(f"cannot read the catalog header: {exc}; copy the header from "
+                               "'deckgen i18n init' for your language", Location(where, line)) from None
+    problems = _header_problems(catalog, text, where)
+    if problems:
+        raise TranslationError(problems)
     for (ctx, msgid), ids in previous.items():
         msg = catalog.get(msgid, context=ctx)
         if msg is not None:
@@ -285,16 +359,25 @@ def read_catalog(file: Path, locale: str | None = None) -> Catalog:
     return catalog
 
 
-def _placeholders(text: str) -> set[str]:
-    return set(_PLACEHOLDER_RE.findall(text))
+def _link_targets(text: str) -> set[str]:
+    """Where the links of *text* lead once it is shown: links, bare and e-mail addresses, #tags, @handles."""
+    return {r.href for r in parse(text) if r.href is not None and r.kind != "text"}
 
 
-def check_catalog(catalog: Catalog, file: Path) -> list[Problem]:
-    """Translations whose markup, placeholders or plural forms do not match their source."""
+def _added_links(sources: tuple[str, ...], text: str) -> list[str]:
+    """The link targets of translation *text* that none of its *sources* (singular, plural) has."""
+    return sorted(_link_targets(text) - set().union(*(_link_targets(s) for s in sources)))
+
+
+def check_catalog(catalog: Catalog, file: Path, include_fuzzy: bool = False) -> list[Problem]:
+    """Translations whose markup, placeholders, links or plural forms do not match their source.
+
+    Fuzzy translations are checked too when *include_fuzzy* (``--fuzzy`` uses them).
+    """
     where = display_path(file)
     problems: list[Problem] = []
     for msg in catalog:
-        if not msg.id or not msg.string or msg.fuzzy:
+        if not msg.id or not msg.string or (msg.fuzzy and not include_fuzzy):
             continue
         sources = msg.id if isinstance(msg.id, tuple) else (msg.id,)
         strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
@@ -305,11 +388,13 @@ def check_catalog(catalog: Catalog, file: Path) -> list[Problem]:
         for text in strings:
             if not text:
                 continue
-            src_ph, tr_ph = _placeholders(sources[0]), _placeholders(text)
+            src_ph, tr_ph = set(format_specs(sources[0])), set(format_specs(text))
             if src_ph != tr_ph:
-                want = ", ".join(f"%({p})s" for p in sorted(src_ph)) or "none"
+                want = ", ".join(sorted(src_ph)) or "none"
+                found = ", ".join(sorted(tr_ph)) or "none"
                 problems.append(Problem(f"placeholders of the translation of '{shorten(sources[0])}' differ "
-                                        f"from the source (expected: {want})", loc))
+                                        f"from the source (expected: {want}) as it has {found}; write each "
+                                        "%(name)s exactly as the source does (a lone % is fine)", loc))
                 continue
             src_sig, tr_sig = markup_signature(sources[0]), markup_signature(text)
             # bold, italic and links carry meaning and must match; ^sup^/~sub~ are typography
@@ -319,6 +404,13 @@ def check_catalog(catalog: Catalog, file: Path) -> list[Problem]:
                     f"the translation of '{shorten(sources[0])}' has different inline markup from the source "
                     f"(source: {_describe_marks(src_sig)}; translation: {_describe_marks(tr_sig)}); "
                     "keep the same **bold**, *italic* and [links](…)", loc))
+                continue
+            added = _added_links(sources, text)  # a bare address becomes a link too (issue 12, B6)
+            if added:
+                problems.append(Problem(
+                    f"the translation of '{shorten(sources[0])}' links to {', '.join(added)}, which the source "
+                    "does not: a translation may only carry the links its source has (addresses, e-mail "
+                    "addresses, #hashtags and @handles); remove it or ask for the source to change", loc))
     return problems
 
 
@@ -332,10 +424,37 @@ def shorten(text: str, n: int = 50) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def load_translator(deck_dir: Path, locale: str, use_fuzzy: bool = False) -> CatalogTranslator:
+def catalog_file(deck_dir: Path, locale: str) -> Path:
+    """The catalog of *locale*, once its folder name is a locale and it stays inside the deck folder."""
+    check_locale_folder(deck_dir, locale)
     file = po_path(deck_dir, locale)
+    confine(file, deck_dir, "the deck folder", TranslationError)  # a link to /etc/passwd (issue 12, B7–B9)
+    return file
+
+
+def plural_counts(deck: Deck) -> set[int]:
+    """The counts the deck's counted phrases agree with (the values of its figures)."""
+    return {_count(f) for s in deck.slides if isinstance(s, FiguresSlide)
+            for f in s.figures if isinstance(f.label, Plural)}
+
+
+def check_plural_counts(catalog: Catalog, file: Path, counts: Iterable[int]) -> list[Problem]:
+    """The catalog's plural rule evaluated for every count the deck shows (issue 12, B2)."""
+    counts = set(counts)
+    why = check_plural(catalog.plural_expr or "(n != 1)", catalog.num_plurals, counts) if counts else None
+    if why is None:
+        return []
+    return [Problem(f"the Plural-Forms header cannot be used for this deck: {why}; copy it from "
+                    "'deckgen i18n init' for your language",
+                    Location(display_path(file), _header_line(file, "Plural-Forms")))]
+
+
+def load_translator(deck_dir: Path, locale: str, use_fuzzy: bool = False,
+                    counts: Iterable[int] = ()) -> CatalogTranslator:
+    """The checked catalog of *locale*; *counts* are the numbers the deck's counted phrases agree with."""
+    file = catalog_file(deck_dir, locale)
     catalog = read_catalog(file, locale)
-    problems = check_catalog(catalog, file)
+    problems = check_catalog(catalog, file, include_fuzzy=use_fuzzy) + check_plural_counts(catalog, file, counts)
     if problems:
         raise TranslationError(problems)
     return CatalogTranslator(catalog, file, locale, use_fuzzy)
@@ -376,7 +495,7 @@ def _count(obj: Any) -> int:
     """The number a counted phrase agrees with (a figure's value)."""
     if isinstance(obj, Figure) and obj.value is not None:
         v = obj.value
-        return int(v) if float(v).is_integer() else 2
+        return abs(int(v)) if float(v).is_integer() else 2  # gettext counts are unsigned
     return 2
 
 

@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .paths import find_project, inside, outside_message
+
 MANIFEST = ".deckgen-manifest.json"
 PACKAGE = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__", ".git", ".hypothesis", ".pytest_cache"}
@@ -58,6 +60,11 @@ def _digest_tree(root: Path, exclude: tuple[str, ...] = ()) -> str:
     return h.hexdigest()
 
 
+def _digest_inside(folder: Path, root: Path) -> str:
+    """:func:`_digest_tree` of *folder*, unless it is a link out of *root* (then it is not read)."""
+    return _digest_tree(folder) if inside(folder, root) else "outside"
+
+
 class Fingerprints:
     """Fingerprints of outputs' inputs; what several outputs share is hashed once per instance
     (one build), never remembered across builds."""
@@ -71,25 +78,28 @@ class Fingerprints:
         if project not in self._shared:
             from ._version import __version__
 
-            parts = [__version__, _digest_tree(PACKAGE), _digest_tree(project / "layouts"),
-                     _digest_tree(project / "assets")]
+            parts = [__version__, _digest_tree(PACKAGE), _digest_inside(project / "layouts", project),
+                     _digest_inside(project / "assets", project)]
             self._shared[project] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         return self._shared[project]
 
     def _deck(self, deck_dir: Path) -> str:
         if deck_dir not in self._decks:
-            self._decks[deck_dir] = _digest_tree(deck_dir, exclude=("locales/",))
+            if outside_message(deck_dir, find_project(deck_dir) or deck_dir, "the project") is not None:
+                self._decks[deck_dir] = "outside"  # a link out of the project: the build refuses it
+            else:
+                self._decks[deck_dir] = _digest_tree(deck_dir, exclude=("locales/",))
         return self._decks[deck_dir]
 
     def of(self, project: Path, deck_dir: Path, locale: str, catalog: Path | None, fmt: str,
            brand: str | None, fuzzy: bool) -> str:
-        """The fingerprint of one output's inputs."""
+        """The fingerprint of one output's inputs (nothing outside the deck folder or project is read)."""
         h = hashlib.sha256()
-        for part in (self._project(project.resolve()), self._deck(deck_dir.resolve()), locale, fmt,
+        for part in (self._project(project.resolve()), self._deck(deck_dir), locale, fmt,
                      brand or "", str(fuzzy)):
             h.update(part.encode() + b"\0")
         if catalog is not None and catalog.is_file():
-            h.update(hashlib.sha256(catalog.read_bytes()).digest())
+            h.update(hashlib.sha256(catalog.read_bytes()).digest() if inside(catalog, deck_dir) else b"outside")
         return h.hexdigest()
 
 
@@ -108,6 +118,24 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+def _shape_problem(data: object) -> str | None:
+    """What makes *data* not a manifest deckgen wrote (version 1), or None."""
+    if not isinstance(data, dict) or data.get("version") != 1:
+        return "it is not a version 1 deckgen manifest"
+    outputs, decks = data.get("outputs", {}), data.get("decks", {})
+    if not isinstance(outputs, dict) or not isinstance(decks, dict):
+        return "'outputs' and 'decks' must be mappings"
+    for key, rec in outputs.items():
+        if not (isinstance(rec, dict) and isinstance(rec.get("inputs"), str) and isinstance(rec.get("sha256"), str)
+                and isinstance(rec.get("warnings", []), list)
+                and all(isinstance(w, str) for w in rec.get("warnings", []))):
+            return f"the record of output '{key}' is not an object with 'inputs', 'sha256' and 'warnings'"
+    for key, rec in decks.items():
+        if not (isinstance(rec, dict) and isinstance(rec.get("id"), str) and isinstance(rec.get("language"), str)):
+            return f"the record of deck '{key}' is not an object with 'id' and 'language'"
+    return None
+
+
 @dataclass
 class Manifest:
     """What was built into one output folder, and from what."""
@@ -115,17 +143,25 @@ class Manifest:
     path: Path
     outputs: dict[str, dict] = field(default_factory=dict)  # output path (relative to OUT) -> record
     decks: dict[str, dict] = field(default_factory=dict)  # deck folder -> {"id", "language"}
+    problems: list[str] = field(default_factory=list)  # why the file on disk was ignored
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
+        """The manifest of *out*; one that cannot be read or has another shape is ignored (everything
+        is rebuilt and it is written again), with a note in :attr:`problems` (issue 12, B19)."""
         path = out / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") == 1:
-                return cls(path, dict(data.get("outputs", {})), dict(data.get("decks", {})))
-        except (OSError, ValueError, AttributeError):
-            pass
-        return cls(path)
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError) as exc:
+            return cls(path, problems=[f"the build manifest cannot be read ({type(exc).__name__}); "
+                                       "it is ignored and every output is built again"])
+        why = _shape_problem(data)
+        if why is not None:
+            return cls(path, problems=[f"the build manifest is ignored ({why}); every output is built again "
+                                       "and the manifest written anew"])
+        return cls(path, dict(data.get("outputs", {})), dict(data.get("decks", {})))
 
     def key(self, output: Path) -> str:
         return output.relative_to(self.path.parent).as_posix() if output.is_relative_to(self.path.parent) \

@@ -15,24 +15,51 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    select_autoescape)
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import RenderError, display_path
+from .paths import confine
+from .placeholders import literal_percents
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
 
 
 def layout_path(deck_dir: Path | None, project: Path | None) -> list[Path]:
-    """The layout search path, first match wins."""
+    """The layout search path, first match wins.
+
+    A deck's ``layouts/`` must stay inside the deck folder and the project's inside the
+    project, links followed (issue 12, B16).
+    """
     dirs = []
     if deck_dir is not None:
-        dirs.append(deck_dir / "layouts")
+        dirs.append((deck_dir / "layouts", deck_dir, "the deck folder"))
     if project is not None:
-        dirs.append(project / "layouts")
-    dirs.append(PACKAGE_LAYOUTS)
-    return [d for d in dirs if d.is_dir()]
+        dirs.append((project / "layouts", project, "the project"))
+    found = []
+    for folder, root, name in dirs:
+        if folder.is_dir():
+            confine(folder, root, name, RenderError)
+            found.append(folder)
+    return found + [PACKAGE_LAYOUTS]
+
+
+class ConfinedLoader(FileSystemLoader):
+    """Templates of one folder; one that leads out of it (a symbolic link) is refused, never read."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if not path.is_file():
+            raise TemplateNotFound(template)
+        confine(path, self.folder, f"the layout folder {self.folder.name}/", RenderError)
+        return super().get_source(environment, template)
 
 
 @dataclass
@@ -68,7 +95,7 @@ def environment(search: list[Path], sandbox: Sandbox) -> Environment:
     # Sandboxed: a layout (a deck's own included) can format what it is given, but cannot
     # reach Python internals, files or processes through it.
     env = SandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in search]),
+        loader=ChoiceLoader([ConfinedLoader(d) for d in search]),
         autoescape=select_autoescape(["html.j2", "html", "xml"], default_for_string=False, default=False),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
@@ -133,10 +160,31 @@ def builtin_layouts_only(env: Environment) -> bool:
 
 
 def install(env: Environment, translator: Any) -> None:
-    """Make the layouts speak *translator*'s language (gettext, pgettext and plural forms)."""
+    """Make the layouts speak *translator*'s language (gettext, pgettext and plural forms).
+
+    Jinja %-formats what these return with the phrase's values. A translation's placeholders
+    are checked against its source's (``i18n.check_catalog``); any other ``%`` in it (``100%``,
+    ``{% … %}``) is made a literal percent sign, so it is shown as typed, never formatted.
+    """
+    def gettext(message: str) -> str:
+        return _formattable(translator.gettext(message), message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return _formattable(translator.ngettext(singular, plural, n), singular, plural)
+
+    def pgettext(context: str, message: str) -> str:
+        return _formattable(translator.pgettext(context, message), message)
+
+    def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+        return _formattable(translator.npgettext(context, singular, plural, n), singular, plural)
+
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translator.gettext, translator.ngettext, newstyle=True,
-        pgettext=translator.pgettext, npgettext=translator.npgettext)
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+
+
+def _formattable(text: str, *sources: str) -> str:
+    """A translation ready for %-formatting (the layout's own source text is used as written)."""
+    return text if text in sources else literal_percents(text)
 
 
 class Phrases:

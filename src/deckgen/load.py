@@ -21,8 +21,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DeckError, DeckgenError, Location, Problem, display_path
 from .hints import did_you_mean, id_hint, impossible_date, number_hint, yaml_syntax_hint
+from .interrupts import check
 from .model import SLIDE_KINDS, Deck
-from .paths import DECK_FILE
+from .paths import DECK_FILE, confine, confine_deck, inside
 
 #: the most YAML nodes a deck may expand to (aliases included): far above any real deck,
 #: far below what a "billion laughs" file would make us walk
@@ -320,21 +321,13 @@ def validation_problems(exc: ValidationError, data: dict[str, Any],
     return problems
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve(strict=False).relative_to(root.resolve())
-        return True
-    except (ValueError, RuntimeError, OSError):
-        return False
-
-
 def deck_file(name: str, directory: Path) -> tuple[Path | None, str | None]:
     """Resolve an image named in a deck; return (path, None) or (None, what is wrong)."""
     if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
         return None, f"'{name}' must be a file beside deck.yaml (a relative path), not an address or absolute path"
     path = directory / name
     try:
-        if not _inside(path, directory):
+        if not inside(path, directory):
             return None, f"'{name}' points outside the deck folder; copy the file into the deck folder"
         if not path.is_file():
             return None, f"image '{name}' not found in {display_path(directory)}/; add the file or fix the name"
@@ -492,9 +485,11 @@ def load_deck(directory: Path | str) -> LoadedDeck:
     if file.is_file():
         directory = file.parent
     where = display_path(file)
+    confine_deck(directory, DeckError)  # a deck folder that is a link out of the project (issue 12, B11)
     if not file.is_file():
         raise DeckError(f"no {DECK_FILE} in {display_path(directory)}; "
                         f"create one with 'deckgen new {display_path(directory)}'", Location(where))
+    confine(file, directory, "the deck folder", DeckError)  # deck.yaml -> /etc/passwd (B10)
     data, positions = read_yaml(file)
     problems = _assign_ids(data, positions, where)
     problems.extend(_reference_problems(data, positions, directory, where))
@@ -516,6 +511,7 @@ def load_decks(directories: list[Path]) -> list[LoadedDeck]:
     """Load every deck; raise one :class:`DeckError` with the problems of all of them."""
     loaded, problems = [], []
     for d in directories:
+        check()  # a safe point for Ctrl-C
         try:
             loaded.append(load_deck(d))
         except DeckError as exc:

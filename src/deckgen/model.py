@@ -30,6 +30,9 @@ SLIDE_ID_RE = r"^[a-z0-9][a-z0-9-]*$"
 HEX_COLOR_RE = r"^#[0-9A-Fa-f]{6}$"
 LOCALE_RE = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 
+#: the largest figure value (a quadrillion): numbers are formatted exactly up to here
+MAX_FIGURE = 10**15
+
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM.")]
 
 
@@ -110,7 +113,10 @@ class Place(Model):
 class Figure(Model):
     """One key number with its label and optional detail."""
 
-    value: float | None = Field(default=None, description="The number; omit for a figure that is only words.")
+    # bounded and finite: a number formats exactly up to 10^15, and 1e25, .nan or .inf would
+    # end in an arithmetic error deep in number formatting instead of a message (issue 12, B12)
+    value: float | None = Field(default=None, ge=-MAX_FIGURE, le=MAX_FIGURE, allow_inf_nan=False,
+                                description="The number (at most 10^15); omit for a figure that is only words.")
     plus: bool = Field(default=False, description="Show as 'at least': 300+.")
     label: Label = Field(description="What is counted; a {one, other} pair when it depends on the number.")
     detail: str | None = None

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from .build import BuildOptions, Builder, write_all
 from .errors import DeckgenError
+from .interrupts import check
 from .load import load_decks
 
 SHEET_COLUMNS = 4
@@ -65,10 +66,11 @@ def preview(deck_dirs: list[Path], options: BuildOptions, dpi: int = 48) -> list
     results, _ = builder.render(decks)
     files: list[tuple[Path, bytes]] = []
     for path, data, output in results:
+        check()  # a safe point for Ctrl-C
         folder = path.parent / "preview"
         pages = _rasterise(data, dpi)
         files += [(folder / f"slide-{n:02d}.png", png) for n, png in enumerate(pages, start=1)]
         files.append((folder / "contact-sheet.png",
                       contact_sheet(pages, f"{output.deck_id} [{output.locale}] - {len(pages)} slides")))
-    write_all(files)
+    write_all(files, options.out)
     return [p for p, _ in files]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, TemplateError
 
 from .errors import RenderError
+from .interrupts import check
 from .layouts import Sandbox, builtin_layouts_only, layout_error
 from .pdf_tags import PDF_VARIANT, join_structure
 from .scene import DeckScene
@@ -384,6 +385,7 @@ class PdfRenderer:
         """The PDF bytes of *scene* drawn through the layouts of *env*, part by part (:data:`PART_SLIDES`)."""
         pdfs, infos = [], []
         for start, end in parts(len(scene.slides)):
+            check()  # a safe point for Ctrl-C between parts (when rendering in this process)
             html = render_html(part_of(scene, start, end), env)
             pdfs.append(self.html_to_pdf(html, sandbox, slides=True, xhtml=builtin_layouts_only(env),
                                          tagged=self.tagged))

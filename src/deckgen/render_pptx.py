@@ -36,6 +36,7 @@ from pptx.util import Emu
 
 from .errors import Location, Problem
 from .markup import Run
+from .pptx_template import TemplateError, keep_needed_parts, open_template
 from .scene import Box, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
 
 EMU_PER_PT = 12700
@@ -72,7 +73,9 @@ def _describe_layouts(prs) -> str:
 def check_template(template: PptxTemplate, kinds: Iterable[str], where: Location | None) -> list[Problem]:
     """Problems with a chapter template, found before anything is built (never a repair dialog)."""
     try:
-        prs = Presentation(str(template.path))
+        prs = open_template(template.path)
+    except TemplateError as exc:  # a zip bomb, or not a zip at all (issue 12, B15)
+        return [Problem(str(exc), where)]
     except PackageNotFoundError:
         return [Problem(f"the template {template.path.name} is not a PowerPoint file (not a .pptx package); "
                         "save it again from PowerPoint as .pptx", where)]
@@ -628,9 +631,10 @@ def render_pptx(scene: DeckScene, template: PptxTemplate | None = None) -> bytes
         prs = Presentation(io.BytesIO(_template_bytes(key)))
         template = PptxTemplate(Path("deckgen-default.pptx"))
     else:
-        prs = Presentation(str(template.path))
+        prs = open_template(template.path)
         _drop_slides(prs)
         _brand_themes(prs, scene)
+        keep_needed_parts(prs)  # a template's thumbnail, macros or custom XML stay out of the deck
     layouts = {lay.name: lay for lay in prs.slide_layouts}
     slides = _Slides(prs)
     for s in scene.slides:

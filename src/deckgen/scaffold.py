@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .brand import known_brands
 from .errors import DeckgenError, Location, display_path
+from .paths import confine_deck
 from .load import DECK_FILE, slugify
 
 SCHEMA_FILE = "deck.schema.json"
@@ -92,6 +93,7 @@ def scaffold(deck_dir: Path, title: str | None = None, brand: str | None = None,
     from .build import project_root
 
     file = deck_dir / DECK_FILE
+    confine_deck(deck_dir)  # decks/ a link to a folder outside the project: write nothing there (issue 12)
     if file.exists():
         raise DeckgenError(f"{display_path(file)} already exists; choose a new folder", Location(display_path(file)))
     deck_id = slugify(deck_dir.resolve().name) or "my-deck"

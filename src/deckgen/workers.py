@@ -19,12 +19,16 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .interrupts import check, children_ignore, deferred
 
 if TYPE_CHECKING:  # pragma: no cover
     from .render_pdf import PdfInfo
@@ -94,6 +98,16 @@ def preload() -> None:
     gc.freeze()  # what the workers inherit is never scanned again (nor its pages copied by the scan)
 
 
+def ignore_ctrl_c() -> None:
+    """Leave Ctrl-C to the main process, which stops the workers (no traceback from each of them).
+
+    For the fork server and the workers only. The fork server already starts with it ignored
+    (:func:`start`); this also covers a pool started from another thread or forked directly.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"the warm-up render reads nothing ({url})")
 
@@ -106,6 +120,7 @@ def _warm_up(tmp: str) -> None:
     the main process removes *tmp* instead.
     """
     tempfile.tempdir = tmp
+    ignore_ctrl_c()
     try:
         preload()  # already done by the fork server: then this costs nothing
     except Exception:  # noqa: BLE001 - rendering will raise it again, where it is reported
@@ -178,6 +193,7 @@ class Workers:
     """
 
     def __init__(self, context: Any, jobs: int) -> None:
+        _LIVE.add(self)  # first: stop_all() finds it even if the caller never gets it back
         self.tmp = tempfile.mkdtemp(prefix="deckgen-workers-")
         self._pool: Any = None
         self._error: BaseException | None = None
@@ -216,22 +232,39 @@ class Workers:
             return job
 
     def terminate(self) -> None:
-        """Stop the workers now, without waiting for a pool still starting (it stops itself once up).
+        """Stop the workers and remove their temporary folder; calling it again does nothing.
 
-        Calling it again does nothing.
+        A pool still starting is waited for (it stops itself once up): returning earlier would
+        let the program end while the pool is being made, leaving worker processes, a
+        traceback from the fork server and the temporary folder behind (issue 12, B20).
+        Ctrl-C waits until this is done (B18).
         """
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            pool = self._pool
-        if pool is not None:
-            self._stop(pool)
+        with deferred():
+            with self._lock:
+                if self._closed:
+                    return
+                self._closed = True
+                pool = self._pool
+            if pool is not None:
+                self._stop(pool)
+            elif self._thread.ident is not None:
+                self._thread.join()  # _start sees _closed and stops the pool itself
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            _LIVE.discard(self)
 
     def _stop(self, pool: Any) -> None:
         pool.terminate()
         pool.join()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+_LIVE: set[Workers] = set()  # pools not yet terminated
+
+
+def stop_all() -> None:
+    """Terminate every pool of this process (the command's last word, whatever happened)."""
+    for pool in list(_LIVE):
+        pool.terminate()
 
 
 @dataclass
@@ -244,11 +277,29 @@ class _Waiting:
     result: Any = None
 
     def get(self, timeout: float | None = None) -> Any:
-        if self.owner._thread.ident is not None:
-            self.owner._thread.join(timeout)
+        thread = self.owner._thread
+        if thread.ident is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                raise multiprocessing.TimeoutError  # still starting
         if self.result is None:
             raise RuntimeError(f"the PDF worker processes could not start: {self.owner._error}")
         return self.result.get(timeout)
+
+
+def result(job: Any, timeout: float) -> Any:
+    """What a job sent with :meth:`Workers.apply_async` returns, waiting at most *timeout* seconds.
+
+    It waits a tenth of a second at a time, to notice Ctrl-C (:func:`deckgen.interrupts.check`).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return job.get(timeout=max(0.0, min(0.1, deadline - time.monotonic())))
+        except multiprocessing.TimeoutError:
+            check()
+            if time.monotonic() >= deadline:
+                raise
 
 
 def _main_is_safe_to_reimport() -> bool:
@@ -279,11 +330,17 @@ def start(jobs: int) -> Workers | None:
     if "forkserver" in methods and _main_is_safe_to_reimport():
         from multiprocessing import forkserver
 
+        from multiprocessing import resource_tracker
+
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([PRELOAD_MODULE])
-        forkserver.ensure_running()  # now, from the main thread: the server starts importing at once
+        # the tracker protects itself from Ctrl-C, and unblocks SIGINT when it has: not inside the block
+        resource_tracker.ensure_running()
+        with children_ignore():  # the server and the workers it forks leave Ctrl-C to this process
+            forkserver.ensure_running()  # now, from the main thread: the server starts importing at once
     elif "fork" in methods:  # pragma: no cover - no fork server on this platform
         context = multiprocessing.get_context("fork")
     else:  # pragma: no cover - Windows
         return None
-    return Workers(context, jobs)
+    with deferred():  # Ctrl-C while the folder and the thread are made: after, stop_all() finds them
+        return Workers(context, jobs)

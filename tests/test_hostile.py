@@ -42,10 +42,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Self
 
+import PIL.Image
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from click.testing import Result
+import deckgen
 from conftest import EXAMPLE_DIR, run_cli, run_cli_ok
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -1511,6 +1513,9 @@ events:
 """)
 
 
+SOURCE_PACKAGE = Path(deckgen.__file__).parent
+
+
 def review_po(project: Path, deck: Path, strings: dict[str, str] | None = None, locale: str = "fr") -> Path:
     """A complete *locale* catalog of the review deck, with two plural forms (``n > 1``): every text
     "translated" as itself, except those of *strings*, keyed by msgid or, for deckgen's own
@@ -1519,13 +1524,21 @@ def review_po(project: Path, deck: Path, strings: dict[str, str] | None = None, 
     po = project / deck / "locales" / locale / "LC_MESSAGES" / "deck.po"
     with po.open("rb") as fh:
         catalog = read_po(fh)
+    wanted = dict(strings or {})
     for msg in catalog:
         if not msg.id:
             continue
         if isinstance(msg.id, tuple):
             msg.string = msg.id
         else:
-            msg.string = (strings or {}).get(msg.id, (strings or {}).get(msg.context or "", msg.id))
+            msg.string = wanted.pop(msg.id, wanted.pop(msg.context or "", msg.id))
+    # deckgen's own phrases are not in a deck's catalog: a translator overrides one by adding
+    # its entry (docs/languages.md), with the msgctxt and msgid of the package's template
+    with (SOURCE_PACKAGE / "locale" / "deckgen.pot").open("rb") as fh:
+        phrases = {m.context: m for m in read_po(fh) if m.context}
+    for context, string in wanted.items():
+        assert context in phrases, f"{context!r} is neither a text of the review deck nor a phrase"
+        catalog.add(phrases[context].id, string, context=context, flags=phrases[context].flags)
     catalog.mime_headers = [(k, "nplurals=2; plural=(n > 1);" if k == "Plural-Forms" else v)
                             for k, v in catalog.mime_headers]
     with po.open("wb") as fh:
@@ -1817,15 +1830,15 @@ def _literal(*shown: str) -> Callable[[Path], None]:
 
 TRANSLATOR_CASES = [
     # B1: deckgen's own phrases are checked like deck messages: placeholders and their types
-    ("B1-placeholder-type", {"rule.monthly.first": "chaque 1^er^ %(weekday)d du mois"}, None,
-     r"deck\.po:{line}: placeholders of the translation of 'every 1\^st\^ %\(weekday\)s of the month' differ "
-     r"from the source \(expected: %\(weekday\)s\) as it has %\(weekday\)d"),
-    ("B1-literal-percent", {"schedule.today": "100% aujourd'hui"}, None, _literal("100% aujourd'hui")),
-    ("B1-percent-at-the-end", {"schedule.today": "à 100%"}, None, _literal("à 100%")),
-    ("B1-jinja-syntax", {"schedule.today": "{%- if x %}{{ x }}{% endif %}"}, None,
+    ("B1-placeholder-type", {"footer.page": "%(number)d / %(total)s"}, None,
+     r"deck\.po:{line}: placeholders of the translation of '%\(number\)s / %\(total\)s' differ "
+     r"from the source \(expected: %\(number\)s, %\(total\)s\) as it has %\(number\)d, %\(total\)s"),
+    ("B1-literal-percent", {"schedule.today": "%(date)s — 100% **%(today)s !**"}, None, _literal("100%")),
+    ("B1-percent-at-the-end", {"schedule.today": "%(date)s — **%(today)s** à 100%"}, None, _literal("à 100%")),
+    ("B1-jinja-syntax", {"schedule.today": "%(date)s {%- if x %}{{ x }}{% endif %} **%(today)s**"}, None,
      _literal("{%- if x %}{{ x }}{% endif %}")),
-    ("B1-broken-placeholder", {"rule.monthly.first": "chaque %(weekday du mois"}, None,
-     r"deck\.po:{line}: placeholders .* as it has %\(weekday"),
+    ("B1-broken-placeholder", {"footer.page": "%(number)s / %(total"}, None,
+     r"deck\.po:{line}: placeholders .* as it has .*%\(total"),
     ("B1-unknown-placeholder", {"footer.page": "%(number)s / %(total)s %(secret)s"}, None,
      r"deck\.po:{line}: placeholders .* as it has %\(number\)s, %\(secret\)s, %\(total\)s"),
     # B2: the plural rule is evaluated safely for every count the deck shows
@@ -1857,8 +1870,8 @@ TRANSLATOR_CASES = [
      r"the translation of 'see \[the wiki\]\(https://example\.org/wiki\)' links to https://evil\.example/wiki"),
     ("added-handle", {"s.title": "Bonjour @evil"}, None, r"links to https://twitter\.com/evil"),
     ("added-hashtag", {"s.title": "Bonjour #evil"}, None, r"links to https://twitter\.com/hashtag/evil"),
-    ("link-in-a-phrase", {"schedule.today": "aujourd'hui https://evil.example"}, None,
-     r"the translation of 'today!' links to https://evil\.example"),
+    ("link-in-a-phrase", {"schedule.today": "%(date)s — **%(today)s** https://evil.example"}, None,
+     r"the translation of '%\(date\)s — \*\*%\(today\)s!\*\*' links to https://evil\.example"),
 ]
 
 
@@ -2051,11 +2064,18 @@ def test_hostile_review_b15_only_the_parts_a_presentation_needs_are_copied(proje
     deck = write(project, REVIEW_DECK.replace("author: A\n", "author: A\nbrand: evil\n"))
     assert_real_ok(real("build", deck, "--format", "pptx", "--out", "out"))
     pptx = project / "out" / "t" / "en" / "t-en.pptx"
+    with zipfile.ZipFile(project / "assets" / "brands" / "evil" / "template.pptx") as z:
+        theirs = z.read("docProps/thumbnail.jpeg") if "docProps/thumbnail.jpeg" in z.namelist() else None
     with zipfile.ZipFile(pptx) as z:
         names = set(z.namelist())
         blob = b"".join(z.read(n) for n in names)
-    assert not {"docProps/thumbnail.jpeg", "customXml/item1.xml", "ppt/media/stray.bin"} & names, sorted(names)
-    assert b"SECRET" not in blob and b"thumbnail" not in blob
+        ours = z.read("docProps/thumbnail.jpeg")
+    assert not {"customXml/item1.xml", "ppt/media/stray.bin"} & names, sorted(names)
+    assert b"SECRET" not in blob
+    # the thumbnail is the deck's own first slide (docs/accessibility.md), never the template's
+    assert theirs is not None and ours != theirs
+    with PIL.Image.open(io.BytesIO(ours)) as image:
+        assert image.format == "JPEG" and image.width == 256
     prs = Presentation(str(pptx))  # still a presentation on the chapter's layouts
     assert {lay.name for lay in prs.slide_layouts} >= {"Diapositive de titre", "En-tête de section", "Titre seul"}
     assert prs.slides[0].slide_layout.name == "Titre seul"

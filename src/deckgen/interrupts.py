@@ -48,6 +48,12 @@ def pending() -> bool:
     return _pending
 
 
+def forget() -> None:
+    """Ctrl-C was the expected way to end (``deckgen serve``): the command ends normally."""
+    global _pending
+    _pending = False
+
+
 def check() -> None:
     """A safe point: raise :class:`Interrupted` if Ctrl-C was pressed."""
     if _pending:

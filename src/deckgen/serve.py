@@ -438,3 +438,7 @@ def serve(deck_dir: Path, settings: Settings, fuzzy: bool = False,
         Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn raises the Ctrl+C again once it has stopped: that is the way out
         pass
+    # Ctrl-C is how a server is meant to end: exit code 0, not the 130 of an interrupted build
+    from . import interrupts
+
+    interrupts.forget()

@@ -56,6 +56,17 @@ def test_plan_follows_the_build_options_and_the_manifest(project: Path) -> None:
     assert changed[0]["up_to_date"] is False and changed[0]["fingerprint"] != planned[0]["fingerprint"]
 
 
+def test_plan_with_no_tags_follows_an_untagged_build(project: Path) -> None:
+    """Untagged PDFs are other outputs: 'plan --no-tags' says whether 'build --no-tags' has them."""
+    args = ("-l", "en", "-f", "pdf")
+    tagged = json.loads(run_cli_ok("plan", EXAMPLE_DIR, *args).output)[0]
+    untagged = json.loads(run_cli_ok("plan", EXAMPLE_DIR, *args, "--no-tags").output)[0]
+    assert untagged["fingerprint"] != tagged["fingerprint"] and untagged["output"] == tagged["output"]
+    run_cli_ok("build", EXAMPLE_DIR, *args, "--no-tags", "-j", "1")
+    assert json.loads(run_cli_ok("plan", EXAMPLE_DIR, *args, "--no-tags").output)[0]["up_to_date"] is True
+    assert json.loads(run_cli_ok("plan", EXAMPLE_DIR, *args).output)[0]["up_to_date"] is False
+
+
 def test_plan_reports_a_bad_deck_like_the_build(project: Path) -> None:
     deck = project / EXAMPLE_DIR / "deck.yaml"
     deck.write_text(deck.read_text().replace("brand: hcsmeu", "brand: nowhere"))

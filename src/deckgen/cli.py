@@ -278,8 +278,9 @@ that part's outputs. CI uses it to name caches and to check the shards (docs/ci.
 @click.option("--fuzzy", is_flag=True, help="Use fuzzy (not yet reviewed) translations.")
 @click.option("--force", is_flag=True, help="Count every output as out of date.")
 @click.option("--shard", type=ShardParam(), default=None, help=SHARD_HELP)
+@click.option("--no-tags", "no_tags", is_flag=True, help="Plan untagged PDFs, as 'build --no-tags' makes them.")
 def plan(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], locales: tuple[str, ...],
-         brand: str | None, chapter: str | None, fuzzy: bool, force: bool, shard) -> None:
+         brand: str | None, chapter: str | None, fuzzy: bool, force: bool, shard, no_tags: bool = False) -> None:
     from dataclasses import asdict
 
     from .build import FORMATS, BuildOptions
@@ -288,7 +289,8 @@ def plan(deck_dirs: tuple[Path, ...], out: Path, formats: tuple[str, ...], local
     if brand and chapter:
         raise click.UsageError("use --brand or --chapter, not both (a chapter names its brand)")
     options = BuildOptions(out=out, formats=tuple(dict.fromkeys(formats)) or FORMATS, locales=locales,
-                           brand=brand, chapter=chapter, fuzzy=fuzzy, force=force, shard=shard)
+                           brand=brand, chapter=chapter, fuzzy=fuzzy, force=force, shard=shard,
+                           tags=not no_tags)
     planned = run_plan(_deck_dirs(deck_dirs), options)
     click.echo(json.dumps([asdict(p) for p in planned], indent=1, ensure_ascii=False))
 

@@ -344,6 +344,17 @@ def test_the_flyer_shows_every_channel(announced):
         assert value in text
 
 
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_the_flyer_is_a_tagged_pdf_in_its_language(announced, locale):
+    """Like the slides (docs/accessibility.md): PDF/UA-1, its language and title, the logo an artifact."""
+    import pdf_structure
+
+    structure = pdf_structure.read(announced.file(locale, "-flyer.pdf"))
+    assert structure.problems == []
+    assert structure.lang == locale and structure.title.startswith("Next" if locale == "en" else "Prochain")
+    assert structure.counts["H1"] == 1 and structure.counts["Link"] >= 7 and structure.counts["Figure"] == 0
+
+
 @pytest.mark.slow
 def test_a_flyer_without_room_for_every_channel_says_which_it_left_out(project, write_deck):
     channels = "".join(f"      - network: Network number {n}\n        handles: ['@handle{n}']\n"

@@ -122,7 +122,7 @@ def render_flyer(ann: Announcement, layouts: Layouts, sandbox: Sandbox, pdf: Pdf
 def _pdf(html: str, sandbox: Sandbox, pdf: PdfRenderer) -> bytes:
     """One page of *html* as PDF bytes; raise :class:`_TooLong` if it takes more."""
     try:
-        return pdf.html_to_pdf(html, sandbox, max_pages=1)
+        return pdf.html_to_pdf(html, sandbox, max_pages=1, tagged=pdf.tagged)
     except TooManyPages as exc:
         raise _TooLong(exc.pages) from None
 

@@ -34,6 +34,7 @@ class Page(HTMLParser):
         self.images: list[dict[str, str]] = []
         self.links: list[str] = []
         self.sources: list[str] = []
+        self.controls: dict[str, dict[str, str]] = {}  # the navigation bar and its buttons, by class
         self._in_title = False
         self.feed(html)
 
@@ -46,6 +47,9 @@ class Page(HTMLParser):
             self.slides.append(a)
         if tag == "section":
             self.sections.append(a.get("id", ""))
+        for name in ("dg-nav", "dg-prev", "dg-next"):
+            if name in a.get("class", "").split():
+                self.controls[name] = a
         if tag == "img":
             self.images.append(a)
         if tag == "a":
@@ -82,6 +86,18 @@ def test_one_page_per_locale_with_every_slide(exported: Path) -> None:
     assert p.sections == [s[0] for s in EXAMPLE_SLIDES]
     assert p.slides[1]["aria-label"] == "2 / 15: #hcsmeu – une identité multiple"
     assert f"{EXAMPLE}-fr.pdf" in p.links  # the PDF beside it
+
+
+def test_the_page_speaks_the_decks_language(exported: Path) -> None:
+    """What a screen reader says of the navigation is in the deck's language, not in English."""
+    fr = Page((exported / page("fr")).read_text(encoding="utf-8"))
+    assert {s["aria-roledescription"] for s in fr.slides} == {"diapositive"}
+    assert fr.controls["dg-nav"]["aria-label"] == "Diapositives"
+    assert "lang" not in fr.controls["dg-nav"]  # the page's own language applies
+    assert fr.controls["dg-prev"]["aria-label"] == "Diapositive précédente"
+    assert fr.controls["dg-next"]["aria-label"] == "Diapositive suivante"
+    en = Page((exported / page("en")).read_text(encoding="utf-8"))
+    assert en.controls["dg-next"]["aria-label"] == "Next slide"
 
 
 def test_everything_is_inside_the_file(exported: Path) -> None:

@@ -219,7 +219,17 @@ class HtmlRenderer:
         slides = [self.slide(env, scene, s) for s in scene.slides]
         urls.text = drawn_text(slides)
         css = self.css(env, scene)
-        html = pages().get_template("export.html.j2").render(
+        words = {
+            # Translators: name of the navigation bar of a deck's web page, read out by screen readers
+            "slides": translator.pgettext("export.nav", "Slides"),
+            # Translators: what a screen reader calls one page of a deck's web page
+            "slide": translator.pgettext("export.slide", "slide"),
+            # Translators: the button that goes back one slide on a deck's web page
+            "previous": translator.pgettext("export.previous", "Previous slide"),
+            # Translators: the button that goes on one slide on a deck's web page
+            "next": translator.pgettext("export.next", "Next slide"),
+        }
+        html = pages().get_template("export.html.j2").render(words=words,
             deck=scene, slides=[(s, Markup(h)) for s, h in zip(scene.slides, slides)],
             deck_css=_raw_text(css),
             page_css=_raw_text(web_file("slides.css") + web_file("export.css")),

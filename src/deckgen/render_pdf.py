@@ -112,9 +112,14 @@ def _find_library_quickly(name: str) -> str | None:
 
 
 def import_weasyprint() -> Any:
-    """Import WeasyPrint, skipping the slow native-library probing on Linux."""
+    """Import WeasyPrint, skipping the slow native-library probing on Linux and, once prepared
+    (:mod:`deckgen.weasyprint_ffi`), the parsing of its C declarations."""
     import sys
 
+    if "weasyprint" not in sys.modules:
+        from . import weasyprint_ffi
+
+        weasyprint_ffi.install()  # WeasyPrint's C declarations prepared at setup, when they match
     if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
         import ctypes.util
 

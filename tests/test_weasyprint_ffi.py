@@ -187,3 +187,28 @@ def test_the_same_pdf_bytes_with_and_without_the_prepared_declarations(prepared:
         assert len(found) == 1
         pdfs.append(found[0].read_bytes())
     assert pdfs[0] == pdfs[1]
+
+
+def test_the_interpreter_exits_cleanly_after_rendering_with_them(prepared: Path):
+    """A worker's life: the fork server's preload (a warm-up render, gc.freeze), a PDF with fonts
+    kept for the next one, then a normal exit.
+
+    An out-of-line FFI does not keep its libraries alive, and Python's exit closed one before
+    the objects that release into it: a crash (exit status -11) until the libraries were opened
+    to stay loaded, as WeasyPrint's in-line FFI keeps them.
+    """
+    for _ in range(2):
+        out = python(f"""
+            import sys
+            from pathlib import Path
+            from deckgen import weasyprint_ffi, workers
+            weasyprint_ffi.cache_dir = lambda: Path({str(prepared)!r})
+            workers.preload()
+            from deckgen.layouts import Sandbox
+            from deckgen.render_pdf import PdfRenderer
+            renderer = PdfRenderer()  # not closed: its fonts live until the exit, as in a worker
+            pdf = renderer.html_to_pdf('<p style="font-family: sans-serif">Bonjour <b>à</b> tous</p>',
+                                       Sandbox({{"deck.invalid": Path(".")}}))
+            print(type(sys.modules["weasyprint.text.ffi"].ffi).__name__, pdf[:5].decode())
+        """)
+        assert out.split() == ["PreparedFFI", "%PDF-"]

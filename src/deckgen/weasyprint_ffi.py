@@ -162,7 +162,14 @@ def _prepared_class() -> type:
             self.declared = True
 
         def dlopen(self, name: Any, flags: int = 0) -> Any:
-            """Load a library as ``cffi.FFI.dlopen`` does: the name as given, else through find_library."""
+            """Load a library as ``cffi.FFI.dlopen`` does: the name as given, else through find_library.
+
+            The library is never unloaded (``RTLD_NODELETE``). cffi's in-line FFI keeps every
+            library it opened for as long as itself; an out-of-line one does not, so at the
+            interpreter's exit a library could be closed before the objects whose destructors
+            call it (``ffi.gc(..., pango.g_object_unref)``), and the process crashed.
+            """
+            flags |= self.RTLD_NODELETE
             if not isinstance(name, str):
                 return super().dlopen(name, flags)
             first_error: OSError | None = None

@@ -17,11 +17,12 @@ At run time :func:`install` (called just before WeasyPrint is imported) checks t
 against the installed WeasyPrint and cffi; when it matches, WeasyPrint's own
 ``weasyprint/text/ffi.py`` still runs, unchanged, except that ``cffi.FFI()`` gives it the
 prepared object: its ``cdef`` checks that it is handed the recorded declarations instead of
-parsing them, and its ``dlopen`` finds libraries exactly as ``cffi.FFI.dlopen`` does. The same
-libraries are loaded and the same C functions called, so the PDFs are byte for byte the same
-(tests/test_weasyprint_ffi.py). Anything that does not match — WeasyPrint or cffi upgraded,
-the cache missing or unreadable, declarations that differ — and WeasyPrint is imported the
-usual way, silently: the preparation only ever saves time.
+parsing them, and its ``dlopen`` finds libraries exactly as ``cffi.FFI.dlopen`` does (and keeps
+them loaded, as cffi's in-line FFI does). The same libraries are loaded and the same C functions
+called, so the PDFs are byte for byte the same (tests/test_weasyprint_ffi.py). Anything that
+does not match — WeasyPrint or cffi upgraded, the cache missing or unreadable, declarations
+that differ — and WeasyPrint is imported the usual way, silently: the preparation only ever
+saves time.
 
 This module imports only the standard library at import time.
 """
@@ -217,7 +218,8 @@ class _Loader:
         made: list[Any] = []
 
         def factory(*args: Any, **kwargs: Any) -> Any:
-            if args or kwargs or made:  # not WeasyPrint's one plain cffi.FFI()
+            caller = sys._getframe(1).f_globals.get("__name__")
+            if args or kwargs or made or caller != TARGET:  # not WeasyPrint's one plain cffi.FFI()
                 return original(*args, **kwargs)
             made.append(self._make())
             return made[0]

@@ -168,7 +168,7 @@ def _prepared_class() -> type:
             The library is never unloaded (``RTLD_NODELETE``). cffi's in-line FFI keeps every
             library it opened for as long as itself; an out-of-line one does not, so at the
             interpreter's exit a library could be closed before the objects whose destructors
-            call it (``ffi.gc(..., pango.g_object_unref)``), and the process crashed.
+            call it (``ffi.gc(..., gobject.g_object_unref)``), and the process crashed.
             """
             flags |= self.RTLD_NODELETE
             if not isinstance(name, str):

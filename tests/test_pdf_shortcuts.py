@@ -1,8 +1,10 @@
 """The shortcuts deckgen takes around WeasyPrint's slow steps give the very same PDF.
 
-Two of them: a slide HTML from deckgen's own layouts is read with the XML parser when
-that builds the same tree as the HTML5 parser (``render_pdf.xhtml_tree``), and a raster
-image is encoded for the PDF once per renderer instead of once per document.
+Three of them: a slide HTML from deckgen's own layouts is read with the XML parser when
+that builds the same tree as the HTML5 parser (``render_pdf.xhtml_tree``), a raster
+image is encoded for the PDF once per renderer instead of once per document, and the native
+libraries WeasyPrint asks for are looked up in the usual folders (listed once) instead of
+through ``ctypes.util.find_library``.
 """
 
 from __future__ import annotations
@@ -175,3 +177,30 @@ def test_an_image_is_encoded_once_per_renderer_with_the_same_bytes(scenes, monke
     finally:
         shared.close()
     assert len(encoded) == per_document // 2  # the second document reused the first one's images
+
+
+#: every name WeasyPrint 70 tries for its native libraries, and a few more
+LIBRARY_NAMES = [
+    "libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0", "libpango-1.0-0", "pango-1.0-0",
+    "pango-1.0", "libpango-1.0.so.0", "libharfbuzz-0", "harfbuzz", "harfbuzz-0.0", "libharfbuzz.so.0",
+    "libharfbuzz-subset-0", "harfbuzz-subset", "libharfbuzz-vector-0", "harfbuzz-vector", "libfontconfig-1",
+    "fontconfig-1", "fontconfig", "libfontconfig.so.1", "libpangoft2-1.0-0", "pangoft2-1.0-0", "pangoft2-1.0",
+    "c", "m", "z", "png16", "glib-2.0", "no-such-library-here", "gobject-2.0.0.dylib", "libgobject-2.0-0.dll",
+]
+
+
+@pytest.mark.skipif(not render_pdf._lib_dirs(), reason="no library folders")
+@pytest.mark.parametrize("name", LIBRARY_NAMES)
+def test_the_quick_library_lookup_finds_what_a_glob_of_the_folders_finds(name: str):
+    """``_find_library_quickly`` lists each folder once; the answer is the first sorted match of
+    ``lib<name>.so*`` in the first folder that has one, as a glob of each folder gives."""
+    import glob
+
+    stem = name if name.startswith("lib") else f"lib{name}"
+    expected = None
+    for folder in render_pdf._lib_dirs():
+        found = sorted(glob.glob(f"{folder}/{glob.escape(stem)}.so*"))
+        if found:
+            expected = found[0]
+            break
+    assert render_pdf._find_library_quickly(name) == expected

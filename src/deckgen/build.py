@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import publish
 from .brand import Brand, load_brand
@@ -39,11 +39,13 @@ from .paths import DECKS_DIR, catalog_path, find_decks, output_path, project_roo
 from .render_html import HtmlRenderer
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
-from .render_pptx import PptxTemplate, check_template, render_pptx
 from .scene import DeckScene, TextFrame
 from .incremental import Fingerprints, Manifest, format_key
 from .interrupts import check
 from .workers import PdfJob, render_job, result
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .render_pptx import PptxTemplate
 
 FORMATS = ("pptx", "pdf")
 #: every format ``--format`` accepts; HTML is made only when asked for
@@ -152,6 +154,8 @@ def missing_glyphs(scene: DeckScene, brand: Brand) -> list[Problem]:
 
 def pptx_template(brand: Brand) -> PptxTemplate | None:
     """The chapter's own PowerPoint template, if its brand has one."""
+    from .render_pptx import PptxTemplate  # python-pptx: imported only when a PPTX is made
+
     return PptxTemplate(brand.template, brand.template_layouts) if brand.template else None
 
 
@@ -202,6 +206,8 @@ class Builder:
             referrer = None if self.brand_override else loaded.location(("brand",))
             brand = load_brand(brand_id, project, referrer)
             if brand.template is not None:  # report a broken chapter template before building anything
+                from .render_pptx import PptxTemplate, check_template
+
                 problems = check_template(PptxTemplate(brand.template, brand.template_layouts),
                                           SLIDE_KINDS, brand.location("template", "file"))
                 if problems:
@@ -371,6 +377,8 @@ class Builder:
         done = [self.render_unit(u) for u in self.plan(decks)]
         for d in done:  # the PPTX files: while the workers render the PDFs already sent, no worker waits
             for path, scene, brand in d.pptx:
+                from .render_pptx import render_pptx  # python-pptx: only for a build that makes PPTX files
+
                 check()
                 self.progress(f"rendering {scene.deck_id} [{scene.locale}] pptx")
                 data = render_pptx(scene, pptx_template(brand))

@@ -15,8 +15,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
-                    select_autoescape)
+from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, select_autoescape)
+from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -26,6 +27,8 @@ from .paths import confine
 from .placeholders import literal_percents
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
+#: the packaged layouts a slide PDF is drawn with (the fork server compiles them for its workers)
+SLIDE_LAYOUTS = ("deck.html.j2", "deck.css.j2", "slide.html.j2", "frames.html.j2")
 
 
 def layout_path(deck_dir: Path | None, project: Path | None) -> list[Path]:
@@ -90,8 +93,48 @@ class Sandbox:
         return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
+class CompiledLayouts(BytecodeCache):
+    """The compiled code of every layout this process has compiled, shared by all its environments.
+
+    Each deck (and each PDF worker) has its own environment, with its own search path and
+    sandbox, and Jinja compiles a template once per environment: the same packaged layouts
+    were compiled again for every deck of a build and in every worker. A template's code
+    depends only on its source, name and file and on the environment's settings, which are
+    the same for every environment :func:`environment` makes; so the code is kept here under
+    Jinja's key for the name and file and the checksum of the source (a changed file is
+    compiled again). Each environment still makes its own template objects from the code.
+    Workers forked from the fork server inherit what it compiled (:func:`precompile`).
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[tuple[str, str], Any] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        bucket.code = self.code.get((bucket.key, bucket.checksum))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[(bucket.key, bucket.checksum)] = bucket.code
+
+    def clear(self) -> None:
+        self.code.clear()
+
+
+#: the one cache of compiled layouts of this process (see :class:`CompiledLayouts`)
+COMPILED = CompiledLayouts()
+
+
+def precompile() -> None:
+    """Compile the packaged slide layouts now (in the fork server, before it forks the workers)."""
+    env = environment([PACKAGE_LAYOUTS], Sandbox())
+    for name in SLIDE_LAYOUTS:
+        env.get_template(name)
+
+
 def environment(search: list[Path], sandbox: Sandbox) -> Environment:
-    """A strict, sandboxed Jinja environment over *search* (HTML layouts autoescape)."""
+    """A strict, sandboxed Jinja environment over *search* (HTML layouts autoescape).
+
+    Every environment has the same settings, so they share compiled layouts (:data:`COMPILED`).
+    """
     # Sandboxed: a layout (a deck's own included) can format what it is given, but cannot
     # reach Python internals, files or processes through it.
     env = SandboxedEnvironment(
@@ -100,6 +143,7 @@ def environment(search: list[Path], sandbox: Sandbox) -> Environment:
         undefined=StrictUndefined,
         extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
         keep_trailing_newline=True,
+        bytecode_cache=COMPILED,
     )
     env.filters["asset_url"] = sandbox.url
     env.filters["break_url"] = break_url

@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
+from typing import Any
 
 __all__ = ["Run", "LinkStyle", "parse", "plain_text", "markup_signature"]
 
@@ -51,12 +50,19 @@ class LinkStyle:
 
 DEFAULT_LINKS = LinkStyle()
 
-_md = MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape", "newline"])
-# keep backslash escapes as separate tokens, so "\\#tag" stays a literal "#tag"
-_md.core.ruler.disable("text_join")
-_md.validateLink = lambda url: url.lower().startswith(SAFE_SCHEMES)  # type: ignore[method-assign]
-# show addresses exactly as typed: no percent-decoding (%3C -> <), no punycode look-alikes
-_md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+@lru_cache(maxsize=None)
+def _markdown() -> Any:
+    """The inline Markdown parser, made on first use: the PDF workers hold runs, they never parse."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape", "newline"])
+    # keep backslash escapes as separate tokens, so "\\#tag" stays a literal "#tag"
+    md.core.ruler.disable("text_join")
+    md.validateLink = lambda url: url.lower().startswith(SAFE_SCHEMES)  # type: ignore[method-assign]
+    # show addresses exactly as typed: no percent-decoding (%3C -> <), no punycode look-alikes
+    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    return md
+
 
 # Order matters: addresses first, so "#!" inside a URL or "@" in an e-mail address
 # is not taken for a hashtag or handle.
@@ -163,7 +169,7 @@ def parse(text: str, links: LinkStyle = DEFAULT_LINKS) -> tuple[Run, ...]:
     text = text.strip()
     if not text:
         return ()
-    tokens = _md.parseInline(_protect_urls(text))
+    tokens = _markdown().parseInline(_protect_urls(text))
     children = tokens[0].children or [] if tokens else []
     runs: list[Run] = []
     bold = italic = 0

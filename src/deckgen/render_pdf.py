@@ -95,26 +95,54 @@ def _lib_dirs() -> list[str]:
     return dirs + ["/usr/lib64", "/lib64", "/usr/lib", "/lib", "/usr/local/lib"]
 
 
+_LIBRARY_FILES: list[tuple[str, list[str]]] | None = None
+
+
+def _library_files() -> list[tuple[str, list[str]]]:
+    """Each of the usual library folders with its file names, sorted; listed once per process."""
+    global _LIBRARY_FILES
+    if _LIBRARY_FILES is None:
+        import os
+
+        found = []
+        for folder in _lib_dirs():
+            try:
+                found.append((folder, sorted(os.listdir(folder))))
+            except OSError:  # no such folder
+                continue
+        _LIBRARY_FILES = found
+    return _LIBRARY_FILES
+
+
 def _find_library_quickly(name: str) -> str | None:
     """``ctypes.util.find_library`` without its subprocesses, for the names WeasyPrint tries.
 
     WeasyPrint tries several names per native library; for each miss, cffi asks
     ``find_library``, which runs ``ldconfig``/``gcc`` — about 0.3 s of a 0.5 s import.
-    Looking in the usual folders directly gives the same answer on Linux.
+    Looking in the usual folders directly gives the same answer on Linux: the first file, in
+    sorted order, of the first folder that has a ``lib<name>.so*``. Each folder is listed
+    once (it holds over a thousand files, and WeasyPrint asks about 20 names).
     """
-    import glob
+    import bisect
 
     stem = name if name.startswith("lib") else f"lib{name}"
-    for folder in _lib_dirs():
-        for found in sorted(glob.glob(f"{folder}/{glob.escape(stem)}.so*")):
-            return found
+    prefix = f"{stem}.so"
+    for folder, names in _library_files():
+        i = bisect.bisect_left(names, prefix)
+        if i < len(names) and names[i].startswith(prefix):
+            return f"{folder}/{names[i]}"
     return None
 
 
 def import_weasyprint() -> Any:
-    """Import WeasyPrint, skipping the slow native-library probing on Linux."""
+    """Import WeasyPrint, skipping the slow native-library probing on Linux and, once prepared
+    (:mod:`deckgen.weasyprint_ffi`), the parsing of its C declarations."""
     import sys
 
+    if "weasyprint" not in sys.modules:
+        from . import weasyprint_ffi
+
+        weasyprint_ffi.install()  # WeasyPrint's C declarations prepared at setup, when they match
     if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
         import ctypes.util
 

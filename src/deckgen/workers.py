@@ -86,6 +86,11 @@ def preload() -> None:
 
     from . import layouts, scene  # noqa: F401  (a job holds a scene; the catalogs are read only if needed)
 
+    try:
+        layouts.precompile()  # the workers inherit the compiled slide layouts
+    except Exception:  # noqa: BLE001 - a head start only: rendering reports a broken layout where it is used
+        pass
+
     logger = logging.getLogger("weasyprint")
     old_disabled, logger.disabled = logger.disabled, True
     try:

@@ -1191,6 +1191,7 @@ markup_text = st.one_of(TEXT, st.lists(st.sampled_from(MARKUP_BITS), max_size=30
 @given(markup_text)
 @example("<**script**>alert(1)")
 @example("&lt;script&gt; &#60;script")
+@example("\\http://0 \\www.x.org")  # a backslash before an address is a character, not an escape
 @example("[x](javascript:alert(1)) <javascript:alert(1)> [y](data:text/html,x) [z](file:///etc/passwd)")
 def test_markup_never_raises_never_decodes_and_only_links_safe_schemes(text: str) -> None:
     runs = parse(text)

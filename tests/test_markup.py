@@ -247,3 +247,14 @@ def test_plain_words_come_back_unchanged(text):
     runs = parse(text)
     assert plain_text(runs) == text.strip()
     assert not any(r.bold or r.italic or r.sup or r.sub for r in runs)
+
+
+@pytest.mark.parametrize("typed, shown", [
+    (r"see \http://x.org", "see \\http://x.org"),  # one backslash: shown, not an escape of '<'
+    (r"see \\http://x.org", "see \\http://x.org"),  # two: an escaped backslash, shown once
+    (r"see \www.x.org", "see \\www.x.org"),
+])
+def test_a_backslash_before_an_address_stays_a_backslash(typed: str, shown: str) -> None:
+    runs = parse(typed)
+    assert plain_text(runs) == shown
+    assert [r.href for r in runs if r.href] in (["http://x.org"], ["https://www.x.org"])

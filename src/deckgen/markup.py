@@ -99,7 +99,12 @@ def _protect_urls(text: str) -> str:
         url = _trim_url(m.group())
         if not url or (m.start() >= 2 and text[m.start() - 2:m.start()] == "]("):
             continue
-        out.append(text[pos:m.start()])
+        before = text[pos:m.start()]
+        # a backslash typed just before the address is a character, not an escape of the '<' or
+        # '[' added here: double it (an odd run of backslashes would swallow that mark)
+        if (len(before) - len(before.rstrip("\\"))) % 2:
+            before += "\\"
+        out.append(before)
         if url.lower().startswith(("http://", "https://")):
             out.append(f"<{url}>")
         else:  # www.…: keep the text as written, link to https://

@@ -9,6 +9,7 @@ absolutely positioned box.  Sizes are final: text fitting has already happened.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any, Union
 
 from .markup import Run
 
@@ -101,7 +102,7 @@ class ImageFrame:
     vector: str | None = None  # an SVG rendition the PDF uses instead, when there is one
 
 
-Frame = TextFrame | ShapeFrame | ImageFrame
+Frame = Union[TextFrame, ShapeFrame, ImageFrame, "ChartFrame"]
 
 
 def _overlap(a: Box, b: Box) -> bool:
@@ -168,3 +169,79 @@ class DeckScene:
     fonts: dict[str, str] = field(default_factory=dict)  # role -> family
     font_files: dict[str, dict[str, str]] = field(default_factory=dict)  # family -> style -> path
     colors: dict[str, str] = field(default_factory=dict)
+
+
+# --- charts (issue 16) -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series as drawn: its (translated) name, its values and its colour."""
+
+    name: str
+    values: tuple[float | None, ...]
+    color: str
+
+
+@dataclass(frozen=True)
+class ChartMark:
+    """One drawn mark of a chart, in page points: a bar (``rect``), a line through ``points``, a point
+    (``dot``), a pie slice (``wedge``: the pie's *box*, *angles* clockwise from 12 o'clock, in degrees)
+    or a legend ``swatch``."""
+
+    shape: str
+    fill: str
+    series: int
+    point: int = -1
+    box: Box | None = None
+    points: tuple[tuple[float, float], ...] = ()
+    angles: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """One label of a chart: its baseline at *y*, *anchor* saying whether *x* is its start, middle or end."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    color: str
+    anchor: str = "middle"  # start | middle | end
+    role: str = "axis"  # axis | value | legend
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class ChartFrame:
+    """A chart, composed once (:func:`deckgen.charts.compose_chart`): its data for the PPTX's native chart
+    and workbook, and every mark and label at its place for the PDF's SVG. The PPTX chart is set to the
+    same plot area, scale, colours, fonts and sizes, so PowerPoint draws what the PDF shows."""
+
+    name: str
+    box: Box
+    alt: str
+    type: str  # bar | column | line | pie
+    stacked: bool
+    categories: tuple[str, ...]  # as the axis shows them, formatted per locale
+    series: tuple[ChartSeries, ...]
+    plot: Box  # the plot area (a pie: its circle's square)
+    scale: Any  # deckgen.charts.Scale of the value axis; None for a pie
+    number_format: str  # OOXML number format of the values (data labels, workbook)
+    axis_format: str  # OOXML number format of the value axis
+    data_labels: bool
+    legend: str  # "" (none) | "t" (top) | "r" (right)
+    label_skip: int
+    marks: tuple[ChartMark, ...]
+    texts: tuple[ChartText, ...]
+    gridlines: tuple[tuple[float, float, float, float], ...]
+    font: str
+    text_color: str
+    grid_color: str
+    axis_color: str
+    axis_size: float
+    label_size: float
+    legend_size: float
+    label_colors: tuple[str, ...] = ()  # colours of labels drawn inside bars or slices
+    field: str = ""
+    problems: tuple[str, ...] = ()  # what did not fit, for the fit warnings
+    role: str = "chart"

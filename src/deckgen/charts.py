@@ -1,0 +1,768 @@
+"""Charts: the model of a chart's data, its CSV files, and the one set of numbers both renderers draw.
+
+A chart's data is written in ``deck.yaml`` (``categories`` and ``series``) or read from a CSV
+file beside it (``data``). Either way it becomes a :class:`Table`; :func:`compose_chart` then
+computes everything a renderer needs — the value scale and its nice ticks, the box of every bar,
+the points of every line, the angles of every slice, every label formatted per locale (Babel,
+CLDR) and the alt text — into a :class:`~deckgen.scene.ChartFrame`. The PDF draws it as SVG
+(:mod:`deckgen.chart_svg`), the PPTX as a native chart set to the same scale and plot area
+(:mod:`deckgen.chart_pptx`), so the two cannot disagree on a number (issue 16).
+
+A CSV file is data, not text to translate: its labels are shown as written, unless the deck
+gives one a translatable name (``names``). Nothing in it is ever evaluated: a cell such as
+``=HYPERLINK(…)`` is a label like any other, numbers are read by a strict pattern, and the
+file's size, rows, columns and cells are bounded. A bad cell is an error naming ``file:line``.
+
+Pure: no file is written here; the only file read is the CSV, through :func:`read_csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Protocol
+
+from babel.dates import format_interval, format_skeleton
+from pydantic import Field, model_validator
+
+from .errors import DeckError, Location, Problem, display_path
+from .model import MAX_FIGURE, Model, YearMonth
+from .paths import confine
+from .scene import Box, ChartFrame, ChartMark, ChartSeries, ChartText
+
+ChartType = Literal["bar", "column", "line", "pie"]
+
+#: limits of a chart's data (a CSV file is hostile input: its size is bounded before it is parsed)
+MAX_CSV_BYTES = 256 * 1024
+MAX_CATEGORIES = 120
+MAX_SERIES = 8
+MAX_CELL = 200  # characters in one label
+
+Value = Annotated[float | None, Field(ge=-MAX_FIGURE, le=MAX_FIGURE, allow_inf_nan=False)]
+
+# --- the model ---------------------------------------------------------------------------------
+
+
+class Category(Model):
+    """One category of a chart: a text label (translated), or a month or a day (formatted per locale)."""
+
+    text: str | None = Field(default=None, max_length=MAX_CELL)
+    month: YearMonth | None = None
+    date: dt.date | None = None
+    _i18n = ("text",)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return {"date": value}
+        if isinstance(value, bool):
+            return value  # refused below: a yes/no is not a label
+        if isinstance(value, int):
+            return {"text": str(value)}  # a year, say
+        if isinstance(value, str):
+            if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.strip()):
+                return {"month": value.strip()}
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                return {"date": value.strip()}
+            return {"text": value}
+        return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Category:
+        if sum(v is not None for v in (self.text, self.month, self.date)) != 1:
+            raise ValueError("give a label, a month (YYYY-MM) or a date (YYYY-MM-DD)")
+        return self
+
+
+class Series(Model):
+    """One series of numbers, one per category, with its name (translated)."""
+
+    name: str = Field(max_length=MAX_CELL)
+    values: list[Value] = Field(min_length=1, max_length=MAX_CATEGORIES,
+                                description="One number per category; null (~) where there is none.")
+    _i18n = ("name",)
+
+
+class Name(Model):
+    """A translatable name for a label of a CSV file: its series' heading or a category."""
+
+    label: str = Field(description="The label exactly as the CSV file writes it.")
+    name: str = Field(description="What the slide shows instead (translated).")
+    _i18n = ("name",)
+
+
+class ChartFields(Model):
+    """The fields of a chart, shared by the chart slide (:mod:`deckgen.kinds.chart`)."""
+
+    type: ChartType = Field(description="bar (horizontal), column (vertical), line or pie.")
+    stacked: bool = Field(default=False, description="Stack the series (bar and column charts).")
+    subject: str | None = Field(default=None, description="What the numbers are, for the alt text: "
+                                "'tweetups per month'. Default: the slide's title.")
+    categories: list[Category] = Field(default_factory=list, max_length=MAX_CATEGORIES,
+                                       description="Labels (translated), months (YYYY-MM) or dates.")
+    series: list[Series] = Field(default_factory=list, max_length=MAX_SERIES)
+    data: str | None = Field(default=None, description="A CSV file beside deck.yaml: a header row (first cell, "
+                             "then one name per series), then one row per category.")
+    names: list[Name] = Field(default_factory=list, description="Translatable names for the CSV file's labels.")
+    format: Literal["number", "percent"] = Field(default="number",
+                                                 description="percent: values are fractions, 0.25 is 25 %.")
+    decimals: int | None = Field(default=None, ge=0, le=4, description="Decimals shown (default: as the data).")
+    labels: bool | None = Field(default=None, description="Show each value on the chart (default: when there "
+                                "are few enough to read).")
+    legend: bool | None = Field(default=None, description="Show the legend (default: several series, or a pie).")
+    alt: str | None = Field(default=None, description="Alt text instead of the one made from the data.")
+
+    @model_validator(mode="after")
+    def _data(self) -> ChartFields:
+        if self.data is not None:
+            if self.categories or self.series:
+                raise ValueError("give the data either in 'data' (a CSV file) or in 'categories' and 'series', "
+                                 "not both")
+            return self
+        if not self.categories or not self.series:
+            raise ValueError("give 'categories' and 'series' (or 'data', a CSV file beside deck.yaml)")
+        if self.names:
+            raise ValueError("'names' renames the labels of a CSV file; name inline series with 'name'")
+        for s in self.series:
+            if len(s.values) != len(self.categories):
+                raise ValueError(f"series '{s.name}' has {len(s.values)} values for {len(self.categories)} "
+                                 "categories; give one value per category (~ for none)")
+        problem = table_problem(self.type, self.stacked, [s.values for s in self.series])
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def table_problem(kind: str, stacked: bool, values: list[list[float | None]]) -> str | None:
+    """What makes these numbers impossible to draw as a *kind* chart, or None."""
+    if stacked and kind not in ("bar", "column"):
+        return "'stacked' is for bar and column charts"
+    if kind == "pie":
+        if len(values) != 1:
+            return f"a pie chart shows one series, not {len(values)}"
+        if any(v is not None and v < 0 for v in values[0]) or not sum(v or 0 for v in values[0]) > 0:
+            return "a pie chart's values are shares: none below 0, and some above 0"
+    if stacked and any(v is not None and v < 0 for row in values for v in row):
+        return "a stacked chart's values cannot be below 0"
+    if all(v is None for row in values for v in row):
+        return "the chart has no values"
+    return None
+
+
+# --- the data: inline or from a CSV file -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A chart's data, resolved: its categories and its series (names and values)."""
+
+    categories: tuple[Category, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    source: str | None = None  # the CSV file, as shown in messages
+
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,3})?")
+
+
+def _number(cell: str, decimal_comma: bool) -> float | None:
+    text = cell.strip().replace("\u00a0", "").replace("\u202f", "")
+    if not text:
+        return None
+    if decimal_comma:
+        text = text.replace(".", "").replace(",", ".") if "," in text else text
+    if not _NUMBER.fullmatch(text):
+        raise ValueError
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > MAX_FIGURE:
+        raise ValueError
+    return value
+
+
+def read_csv(path: Path, deck_dir: Path, where: Location | None = None, kind: str = "column",
+             stacked: bool = False) -> Table:
+    """The chart data of the CSV file *path* (beside deck.yaml), checked; DeckError naming file:line if bad.
+
+    The first row names the series (its first cell heads the categories); every other row is a
+    category and its numbers. Commas separate cells, or semicolons, as spreadsheets in many
+    languages export (a decimal comma then allowed). UTF-8, with or without a byte-order mark.
+    """
+    real = confine(path, deck_dir, "the deck folder", DeckError, where)
+    shown = display_path(path)
+    if not real.is_file():
+        raise DeckError(f"chart data file {shown} does not exist; put the CSV file beside deck.yaml", where)
+    if real.stat().st_size > MAX_CSV_BYTES:
+        raise DeckError(f"{shown} is larger than {MAX_CSV_BYTES // 1024} KiB; a chart shows at most "
+                        f"{MAX_CATEGORIES} categories and {MAX_SERIES} series", where)
+    try:
+        text = real.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = real.read_bytes()[:e.start].count(b"\n") + 1
+        raise DeckError(f"{shown} is not UTF-8 text (byte {e.start + 1}); save it as CSV UTF-8",
+                        Location(shown, line)) from None
+    if "\x00" in text:
+        raise DeckError(f"{shown} holds a NUL character; it is not a CSV text file", Location(shown))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as e:
+        raise DeckError(f"{shown} is not valid CSV: {e}; quote cells that hold a {delimiter!r} or a quote",
+                        Location(shown, reader.line_num)) from None
+    if len(rows) < 2:
+        raise DeckError(f"{shown} needs a header row and at least one row of data", Location(shown, 1))
+    (header_line, header), body = rows[0], rows[1:]
+    problems: list[Problem] = []
+    names = [h.strip() for h in header[1:]]
+    if not names or any(not n for n in names):
+        problems.append(Problem("the header row names every series: give each column after the first a name",
+                                Location(shown, header_line)))
+    if len(names) > MAX_SERIES:
+        problems.append(Problem(f"{len(names)} series: a chart shows at most {MAX_SERIES}",
+                                Location(shown, header_line)))
+    if len(body) > MAX_CATEGORIES:
+        problems.append(Problem(f"{len(body)} rows of data: a chart shows at most {MAX_CATEGORIES} categories",
+                                Location(shown, body[MAX_CATEGORIES][0])))
+    if problems:
+        raise DeckError(problems)
+    categories: list[Category] = []
+    columns: list[list[float | None]] = [[] for _ in names]
+    for line, row in body:
+        at = Location(shown, line)
+        if len(row) != len(header):
+            problems.append(Problem(f"{len(row)} cells where the header has {len(header)}; give every row a "
+                                    "label and one value per series (empty for none)", at))
+            continue
+        label = row[0].strip()
+        for cell in row:
+            if len(cell) > MAX_CELL:
+                problems.append(Problem(f"a cell of {len(cell)} characters: at most {MAX_CELL}", at))
+                break
+        else:
+            if not label:
+                problems.append(Problem("the first cell of a row is its category: it is empty", at))
+            else:
+                # a CSV label is data: it stays text (only a month or a day is formatted), and is never evaluated
+                categories.append(Category(month=label) if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", label)
+                                  else Category(text=label))
+            for i, cell in enumerate(row[1:]):
+                try:
+                    columns[i].append(_number(cell, delimiter == ";"))
+                except ValueError:
+                    example = "1234,5" if delimiter == ";" else "1234.5"
+                    problems.append(Problem(f"'{cell.strip()[:40]}' in column '{names[i]}' is not a number; write "
+                                            f"digits only (e.g. {example}), or leave the cell empty", at))
+    if not problems:
+        problem = table_problem(kind, stacked, columns)
+        if problem:
+            problems.append(Problem(f"{problem} ({shown})", where))
+    if problems:
+        raise DeckError(problems)
+    return Table(tuple(categories), tuple((n, tuple(v)) for n, v in zip(names, columns)), shown)
+
+
+def table_of(spec: ChartFields, deck_dir: Path, where: Location | None = None) -> Table:
+    """The data of chart *spec*: its inline categories and series, or its CSV file read and checked."""
+    if spec.data is not None:
+        return read_csv(deck_dir / spec.data, deck_dir, where, spec.type, spec.stacked)
+    return Table(tuple(spec.categories), tuple((s.name, tuple(s.values)) for s in spec.series))
+
+
+# --- scales ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A value axis: from *minimum* to *maximum* in steps of *step* (ticks at each step)."""
+
+    minimum: float
+    maximum: float
+    step: float
+
+    @property
+    def ticks(self) -> tuple[float, ...]:
+        n = round((self.maximum - self.minimum) / self.step)
+        return tuple(_clean(self.minimum + i * self.step) for i in range(n + 1))
+
+    @property
+    def decimals(self) -> int:
+        """Decimals the tick labels need (0 for steps of 1, 5, 10; 1 for 2.5 or 0.5)."""
+        for d in range(0, 7):
+            if abs(round(self.step, d) - self.step) < 1e-9 * max(1.0, abs(self.step)):
+                return d
+        return 6
+
+    def position(self, value: float) -> float:
+        """Where *value* lies along the axis, from 0 (minimum) to 1 (maximum)."""
+        return (value - self.minimum) / (self.maximum - self.minimum)
+
+
+def _clean(x: float) -> float:
+    return float(f"{x:.10g}")
+
+
+def nice_step(raw: float) -> float:
+    """The smallest "nice" step (1, 2, 2.5 or 5 times a power of ten) at least *raw*.
+
+    >>> nice_step(1.3), nice_step(2.2), nice_step(7), nice_step(0.03)
+    (2.0, 2.5, 10.0, 0.05)
+    """
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw * (1 - 1e-9):
+            return _clean(m * power)
+    return _clean(10 * power)  # pragma: no cover - 10 always qualifies
+
+
+def nice_scale(low: float, high: float, max_ticks: int = 6) -> Scale:
+    """A scale from 0 (or below, for negative values) covering *low*…*high* in at most *max_ticks* intervals.
+
+    >>> nice_scale(2, 9)
+    Scale(minimum=0.0, maximum=10.0, step=2.0)
+    >>> nice_scale(0, 1234.5)
+    Scale(minimum=0.0, maximum=1250.0, step=250.0)
+    >>> nice_scale(-3, 8)
+    Scale(minimum=-4.0, maximum=8.0, step=2.0)
+    """
+    low, high = min(low, 0.0), max(high, 0.0)
+    if high == low:
+        high = low + 1.0
+    step = nice_step((high - low) / max_ticks)
+    return Scale(_clean(math.floor(low / step + 1e-9) * step), _clean(math.ceil(high / step - 1e-9) * step), step)
+
+
+# --- composing a chart --------------------------------------------------------------------------
+
+
+class Say(Protocol):
+    """deckgen's own words about charts (``layouts/phrases.j2``)."""
+
+    def chart_alt(self, kind: str, subject: str, categories: str, values: str) -> str: ...
+    def chart_pie_alt(self, subject: str, shares: str) -> str: ...
+    def chart_range(self, first: str, last: str) -> str: ...
+    def chart_values(self, low: str, high: str) -> str: ...
+    def chart_series(self, series: str, low: str, high: str) -> str: ...
+    def chart_share(self, category: str, share: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """The brand as a chart uses it: colours, the body font and a way to measure text in it."""
+
+    palette: tuple[str, ...]
+    text: str
+    muted: str
+    grid: str
+    background: str
+    font: str  # family name
+    width: Callable[[str, float, bool], float]  # text, size, bold -> points
+    axis_size: float = 13.0
+    label_size: float = 12.0
+    legend_size: float = 14.0
+    min_size: float = 9.0
+
+
+def contrast_text(fill: str, light: str, dark: str) -> str:
+    """Of *light* and *dark*, the colour more readable on *fill* (labels inside bars and slices)."""
+    from .contrast import ratio
+
+    return light if ratio(light, fill) >= ratio(dark, fill) else dark
+
+
+@dataclass
+class _Fmt:
+    fmt: Any  # formatting.Formatter
+    percent: bool
+    decimals: int
+
+    def __call__(self, value: float, decimals: int | None = None) -> str:
+        d = self.decimals if decimals is None else decimals
+        return self.fmt.percent(value, d) if self.percent else self.fmt.decimal(value, d)
+
+    def excel(self, decimals: int | None = None) -> str:
+        """The same format as an OOXML number format code (separators follow the viewer's locale)."""
+        d = self.decimals if decimals is None else decimals
+        body = "0" + ("." + "0" * d if d else "")
+        return body + "%" if self.percent else "#,##" + body
+
+
+def _decimals_of(values: list[float], percent: bool) -> int:
+    """Decimals the data is written with (at most 2; percentages counted as shown)."""
+    best = 0
+    for v in values:
+        shown = v * 100 if percent else v
+        for d in range(0, 3):
+            if abs(round(shown, d) - shown) < 1e-9 * max(1.0, abs(shown)):
+                break
+        best = max(best, d)
+    return best
+
+
+def category_labels(table: Table, fmt: Any, rename: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each category as the axis shows it (short: ``Sep 2010``) and as a sentence says it (``September 2010``)."""
+    short, long = [], []
+    for c in table.categories:
+        if c.month is not None:
+            day = dt.date(int(c.month[:4]), int(c.month[5:]), 1)
+            short.append(format_skeleton("yMMM", day, locale=fmt.locale))
+            long.append(fmt.month(day.year, day.month))
+        elif c.date is not None:
+            short.append(format_skeleton("yMMMd", c.date, locale=fmt.locale))
+            long.append(format_skeleton("yMMMMd", c.date, locale=fmt.locale))
+        else:
+            text = rename.get(c.text or "", c.text or "")
+            short.append(text)
+            long.append(text)
+    return tuple(short), tuple(long)
+
+
+def _category_range(table: Table, long: tuple[str, ...], fmt: Any, say: Say) -> str:
+    cats = table.categories
+    first, last = cats[0], cats[-1]
+    if len(cats) == 1:
+        return long[0]
+    if first.month is not None and last.month is not None:
+        a = dt.date(int(first.month[:4]), int(first.month[5:]), 1)
+        b = dt.date(int(last.month[:4]), int(last.month[5:]), 1)
+        if a < b:  # CLDR's own interval: "September 2010 – August 2011", "septembre 2010 – août 2011"
+            return format_interval(a, b, "yMMMM", locale=fmt.locale)
+    if first.date is not None and last.date is not None and first.date < last.date:
+        return format_interval(first.date, last.date, "yMMMMd", locale=fmt.locale)
+    if len(cats) <= 6:
+        return fmt.list(list(long))
+    return say.chart_range(long[0], long[-1])
+
+
+def alt_text(kind: str, stacked: bool, subject: str, table: Table, names: tuple[str, ...],
+             long: tuple[str, ...], number: _Fmt, fmt: Any, say: Say) -> str:
+    """The chart in one sentence, from its data: ``Column chart: tweetups per month, September 2010 – August
+    2011, from 2 to 9``; in the deck's language (deckgen's own words, CLDR's dates, numbers and lists)."""
+    if kind == "pie":
+        values = table.series[0][1]
+        total = sum(v or 0 for v in values)
+        shares = [say.chart_share(label, number.fmt.percent((v or 0) / total, 0))
+                  for label, v in zip(long, values) if v]
+        return say.chart_pie_alt(subject, fmt.list(shares))
+    ranges = []
+    for name, (_, values) in zip(names, table.series):
+        present = [v for v in values if v is not None]
+        if not present:
+            continue
+        low, high = number(min(present)), number(max(present))
+        ranges.append(say.chart_series(name, low, high) if len(table.series) > 1 else say.chart_values(low, high))
+    return say.chart_alt("stacked-" + kind if stacked else kind, subject,
+                         _category_range(table, long, fmt, say), fmt.list(ranges))
+
+
+def compose_chart(name: str, box: Box, spec: ChartFields, table: Table, subject: str, style: ChartStyle,
+                  fmt: Any, say: Say, rename: dict[str, str] | None = None, field: str = "") -> ChartFrame:
+    """Lay out chart *spec* with data *table* in *box*: scale, ticks, marks, labels, legend and alt text.
+
+    *rename* maps CSV labels to their (translated) names; *subject* says what the numbers are.
+    """
+    rename = rename or {}
+    kind, stacked = spec.type, spec.stacked and spec.type in ("bar", "column")
+    percent = spec.format == "percent"
+    present = [v for _, vs in table.series for v in vs if v is not None]
+    decimals = spec.decimals if spec.decimals is not None else _decimals_of(present, percent)
+    number = _Fmt(fmt, percent, decimals)
+    names = tuple(rename.get(n, n) for n, _ in table.series)
+    short, long = category_labels(table, fmt, rename)
+    series = tuple(ChartSeries(n, vs, style.palette[i % len(style.palette)])
+                   for i, (n, (_, vs)) in enumerate(zip(names, table.series)))
+    alt = " ".join(spec.alt.split()) if spec.alt else alt_text(kind, stacked, subject, table, names, long,
+                                                                number, fmt, say)
+    legend = spec.legend if spec.legend is not None else (len(series) > 1 or kind == "pie")
+    points = len(short) * (1 if kind == "pie" else len(series))
+    labels = spec.labels if spec.labels is not None else points <= 30
+    layout = _Layout(box, style, kind, stacked, series, short, number, legend, labels)
+    frame = layout.pie() if kind == "pie" else layout.category()
+    return ChartFrame(
+        name=name, box=box, alt=alt, type=kind, stacked=stacked, categories=short, series=series,
+        plot=frame.plot, scale=frame.scale, number_format=number.excel(),
+        axis_format=number.excel(frame.scale.decimals if frame.scale else 0) if frame.scale else "",
+        data_labels=labels, legend="r" if (legend and kind == "pie") else ("t" if legend else ""),
+        label_skip=frame.skip, marks=tuple(layout.marks), texts=tuple(layout.texts),
+        gridlines=tuple(layout.grid), font=style.font, text_color=style.text, grid_color=style.grid,
+        axis_color=style.muted, axis_size=layout.axis_size, label_size=style.label_size,
+        legend_size=style.legend_size, label_colors=tuple(layout.inside_colors), field=field,
+        problems=tuple(layout.problems),
+    )
+
+
+@dataclass
+class _Placed:
+    plot: Box
+    scale: Scale | None
+    skip: int
+
+
+@dataclass
+class _Layout:
+    """The geometry of one chart (points on the page); fills marks, texts and gridlines."""
+
+    box: Box
+    style: ChartStyle
+    kind: str
+    stacked: bool
+    series: tuple[ChartSeries, ...]
+    categories: tuple[str, ...]
+    number: _Fmt
+    legend: bool
+    labels: bool
+
+    def __post_init__(self) -> None:
+        self.marks: list[ChartMark] = []
+        self.texts: list[ChartText] = []
+        self.grid: list[tuple[float, float, float, float]] = []
+        self.problems: list[str] = []
+        self.inside_colors: list[str] = []
+        self.axis_size = self.style.axis_size
+
+    def w(self, text: str, size: float, bold: bool = False) -> float:
+        return self.style.width(text, size, bold)
+
+    def text(self, x: float, y: float, text: str, size: float, anchor: str = "middle", color: str | None = None,
+             role: str = "axis", bold: bool = False) -> None:
+        """A label whose baseline is at *y*; *anchor* says whether *x* is its start, middle or end."""
+        self.texts.append(ChartText(round(x, 2), round(y, 2), text, size, color or self.style.text, anchor, role,
+                                    bold))
+
+    # --- legend ---------------------------------------------------------------------------------
+    def top_legend(self, entries: list[tuple[str, str]]) -> float:
+        """A one-line legend centred above the plot; returns its height."""
+        size = self.style.legend_size
+        sw, gap, between = size * 0.75, size * 0.4, size * 1.4
+        widths = [sw + gap + self.w(n, size) for n, _ in entries]
+        total = sum(widths) + between * (len(entries) - 1)
+        if total > self.box.w:
+            self.problems.append("the legend is wider than the chart; shorten the series' names")
+        x = self.box.x + max(0.0, (self.box.w - total) / 2)
+        y = self.box.y
+        for (label, color), width in zip(entries, widths):
+            self.marks.append(ChartMark("swatch", color, -1, box=Box(round(x, 2), round(y + size * 0.25, 2),
+                                                                       sw, sw)))
+            self.text(x + sw + gap, y + size * 0.95, label, size, "start", role="legend")
+            x += width + between
+        return size * 1.2 + 12
+
+    def side_legend(self, entries: list[tuple[str, str]], right: float) -> float:
+        """A legend in a column at the right of the box; returns its width."""
+        size = self.style.legend_size
+        sw, gap, pitch = size * 0.75, size * 0.4, size * 1.6
+        width = sw + gap + max(self.w(n, size) for n, _ in entries)
+        x = right - width
+        y = self.box.y + max(0.0, (self.box.h - pitch * len(entries)) / 2)
+        for i, (label, color) in enumerate(entries):
+            top = y + i * pitch
+            self.marks.append(ChartMark("swatch", color, -1, point=i, box=Box(round(x, 2), round(top + size * 0.25, 2),
+                                                                                sw, sw)))
+            self.text(x + sw + gap, top + size * 0.95, label, size, "start", role="legend")
+        return width + 16
+
+    # --- bar, column and line charts ------------------------------------------------------------
+    def category(self) -> _Placed:
+        st, box = self.style, self.box
+        values = [v for s in self.series for v in s.values if v is not None]
+        if self.stacked:
+            sums = [sum(s.values[i] or 0 for s in self.series) for i in range(len(self.categories))]
+            scale = nice_scale(0, max(sums))
+        else:
+            scale = nice_scale(min(values), max(values))
+        ticks = [self.number(t, scale.decimals) for t in scale.ticks]
+        top = box.y + (self.top_legend([(s.name, s.color) for s in self.series]) if self.legend else 0)
+        line_h = st.axis_size * 1.2
+        horizontal = self.kind == "bar"
+        n = len(self.categories)
+        if horizontal:
+            size = self._fit_size(self.categories, box.w * 0.3)
+            left = max(self.w(c, size) for c in self.categories) + 10
+            right_room = self.w(ticks[-1], st.axis_size) / 2 + (self._label_room() if self.labels else 4)
+            plot = Box(box.x + left, top + 4, box.w - left - right_room, box.y + box.h - top - 4 - line_h - 8)
+            self.axis_size = size
+            skip = 1
+        else:
+            left = max(self.w(t, st.axis_size) for t in ticks) + 10
+            head = st.label_size * 1.4 if self.labels and not self.stacked else 6
+            plot = Box(box.x + left, top + head, box.w - left - 6, box.y + box.h - top - head - line_h - 8)
+            slot = plot.w / n
+            size = self._fit_size(self.categories, slot * 0.92)
+            widest = max(self.w(c, size) for c in self.categories)
+            skip = max(1, math.ceil(widest / (slot * 0.92)))
+            self.axis_size = size
+            if skip > 1:
+                self.problems.append(f"the category labels are too long to show all: every {skip}th is shown")
+        plot = Box(*(round(v, 2) for v in (plot.x, plot.y, plot.w, plot.h)))
+        self._value_axis(plot, scale, ticks, horizontal)
+        self._category_axis(plot, horizontal, skip)
+        if self.kind == "line":
+            self._lines(plot, scale)
+        else:
+            self._bars(plot, scale, horizontal)
+        return _Placed(plot, scale, skip)
+
+    def _label_room(self) -> float:
+        widest = max(self.w(self.number(v), self.style.label_size) for s in self.series for v in s.values
+                     if v is not None)
+        return widest + 8
+
+    def _fit_size(self, labels: tuple[str, ...], room: float) -> float:
+        """The axis font size at which the widest label fits *room* (down to the floor)."""
+        size = self.style.axis_size
+        while size > self.style.min_size and max(self.w(c, size) for c in labels) > room:
+            size -= 0.5
+        return size
+
+    def _value_axis(self, plot: Box, scale: Scale, ticks: list[str], horizontal: bool) -> None:
+        st = self.style
+        for t, label in zip(scale.ticks, ticks):
+            p = scale.position(t)
+            if horizontal:
+                x = round(plot.x + p * plot.w, 2)
+                self.grid.append((x, plot.y, x, round(plot.y + plot.h, 2)))
+                self.text(x, plot.y + plot.h + st.axis_size * 1.2 + 2, label, st.axis_size, "middle", st.muted)
+            else:
+                y = round(plot.y + plot.h - p * plot.h, 2)
+                self.grid.append((plot.x, y, round(plot.x + plot.w, 2), y))
+                self.text(plot.x - 8, y + st.axis_size * 0.35, label, st.axis_size, "end", st.muted)
+
+    def _category_axis(self, plot: Box, horizontal: bool, skip: int) -> None:
+        n, st = len(self.categories), self.style
+        for i, c in enumerate(self.categories):
+            if i % skip:
+                continue
+            if horizontal:  # first category at the top, as it is read
+                y = plot.y + (i + 0.5) * plot.h / n
+                self.text(plot.x - 8, y + self.axis_size * 0.35, c, self.axis_size, "end", st.text)
+            else:
+                x = plot.x + (i + 0.5) * plot.w / n
+                self.text(x, plot.y + plot.h + self.axis_size * 1.2 + 2, c, self.axis_size, "middle", st.text)
+
+    #: the gap between groups of bars, as a percentage of a bar's width (OOXML's gapWidth)
+    GAP_WIDTH = 60
+
+    def _bars(self, plot: Box, scale: Scale, horizontal: bool) -> None:
+        st = self.style
+        n, s = len(self.categories), len(self.series)
+        slot = (plot.h if horizontal else plot.w) / n
+        per_group = 1 if self.stacked else s
+        bar = slot / (per_group + self.GAP_WIDTH / 100)
+        length = plot.w if horizontal else plot.h
+        label_size = st.label_size
+        if self.labels and not self.stacked and self.w(self.number(max(
+                (v for x in self.series for v in x.values if v is not None), key=abs)), label_size) > bar * 1.5 \
+                and not horizontal:
+            self.problems.append("the values are too wide to show on every column; fewer series or labels: false")
+        for i in range(n):
+            base = 0.0
+            for j, ser in enumerate(self.series):
+                v = ser.values[i]
+                if v is None:
+                    continue
+                lo, hi = (base, base + v) if self.stacked else (min(0.0, v), max(0.0, v))
+                if self.stacked:
+                    base += v
+                offset = slot * i + (slot - bar * per_group) / 2 + (0 if self.stacked else j * bar)
+                a, b = scale.position(lo) * length, scale.position(hi) * length
+                if horizontal:
+                    rect = Box(plot.x + a, plot.y + offset, b - a, bar)
+                else:
+                    rect = Box(plot.x + offset, plot.y + plot.h - b, bar, b - a)
+                rect = Box(*(round(q, 2) for q in (rect.x, rect.y, rect.w, rect.h)))
+                self.marks.append(ChartMark("rect", ser.color, j, i, box=rect))
+                if self.labels:
+                    self._bar_label(rect, v, ser.color, horizontal, v < 0, label_size)
+
+    def _bar_label(self, rect: Box, v: float, fill: str, horizontal: bool, negative: bool, size: float) -> None:
+        st = self.style
+        label = self.number(v)
+        if self.stacked:  # inside the segment, in the colour that reads on it
+            color = contrast_text(fill, "#FFFFFF", st.text)
+            if color not in self.inside_colors:
+                self.inside_colors.append(color)
+            self.text(rect.x + rect.w / 2, rect.y + rect.h / 2 + size * 0.35, label, size, "middle", color, "value")
+        elif horizontal:
+            x = rect.x - 4 if negative else rect.x + rect.w + 4
+            self.text(x, rect.y + rect.h / 2 + size * 0.35, label, size, "end" if negative else "start",
+                      role="value")
+        else:
+            y = rect.y + rect.h + size * 1.1 if negative else rect.y - 4
+            self.text(rect.x + rect.w / 2, y, label, size, "middle", role="value")
+
+    def _lines(self, plot: Box, scale: Scale) -> None:
+        st = self.style
+        n = len(self.categories)
+        for j, ser in enumerate(self.series):
+            run: list[tuple[float, float]] = []
+            for i, v in enumerate(ser.values):
+                if v is None:  # a gap in the line
+                    if len(run) > 1:
+                        self.marks.append(ChartMark("line", ser.color, j, points=tuple(run)))
+                    run = []
+                    continue
+                x = round(plot.x + (i + 0.5) * plot.w / n, 2)
+                y = round(plot.y + plot.h - scale.position(v) * plot.h, 2)
+                run.append((x, y))
+                self.marks.append(ChartMark("dot", ser.color, j, i, box=Box(x - 3.5, y - 3.5, 7, 7)))
+                if self.labels:
+                    self.text(x, y - 8, self.number(v), st.label_size, "middle", role="value")
+            if len(run) > 1:
+                self.marks.append(ChartMark("line", ser.color, j, points=tuple(run)))
+        # lines beneath their dots: draw every line first
+        self.marks.sort(key=lambda m: m.shape != "line")
+
+    # --- pie charts -------------------------------------------------------------------------------
+    def pie(self) -> _Placed:
+        st, box = self.style, self.box
+        values = [v or 0.0 for v in self.series[0].values]
+        colors = [self.style.palette[i % len(self.style.palette)] for i in range(len(values))]
+        right = box.x + box.w
+        room = self.side_legend(list(zip(self.categories, colors)), right) if self.legend else 0.0
+        area = Box(box.x, box.y, box.w - room, box.h)
+        r = round(min(area.w, area.h) / 2 - 4, 2)
+        cx, cy = round(area.x + area.w / 2, 2), round(area.y + area.h / 2, 2)
+        plot = Box(round(cx - r, 2), round(cy - r, 2), round(2 * r, 2), round(2 * r, 2))
+        total = sum(values)
+        angle = 0.0
+        for i, v in enumerate(values):
+            sweep = 360.0 * v / total
+            if v > 0:
+                self.marks.append(ChartMark("wedge", colors[i], 0, i, box=plot,
+                                            angles=(round(angle, 4), round(angle + sweep, 4))))
+                if self.labels:
+                    mid = math.radians(angle + sweep / 2)
+                    x, y = cx + 0.62 * r * math.sin(mid), cy - 0.62 * r * math.cos(mid)
+                    color = contrast_text(colors[i], "#FFFFFF", st.text)
+                    if color not in self.inside_colors:
+                        self.inside_colors.append(color)
+                    self.text(x, y + st.label_size * 0.35, self.number.fmt.percent(v / total, 0), st.label_size,
+                              "middle", color, "value", bold=True)
+            angle += sweep
+        return _Placed(plot, None, 1)
+
+
+def style_of(brand: Any) -> ChartStyle:
+    """The chart style of *brand*: its colours in order of weight and its body font."""
+    from .compose import _hex_mix
+    from .measure import load_metrics
+
+    c = brand.color
+    bg = c("background")
+    palette = (c("primary"), c("accent"), c("secondary"), _hex_mix(c("primary"), bg, 0.5),
+               _hex_mix(c("accent"), bg, 0.55), _hex_mix(c("secondary"), bg, 0.5), c("muted"), c("text"))
+    body = brand.body
+
+    def width(text: str, size: float, bold: bool) -> float:
+        return load_metrics(str(body.file(bold, False))).width(text, size) * 1.03
+
+    return ChartStyle(palette, c("text"), c("muted"), _hex_mix(c("muted"), bg, 0.25), bg, body.family, width)

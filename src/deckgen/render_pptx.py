@@ -37,7 +37,7 @@ from pptx.util import Emu
 from .errors import Location, Problem
 from .markup import Run
 from .pptx_template import TemplateError, keep_needed_parts, open_template
-from .scene import Box, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
+from .scene import Box, ChartFrame, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
 
 EMU_PER_PT = 12700
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)
@@ -453,6 +453,11 @@ def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int
     decorative = s.decorative(frame)
     if isinstance(frame, ShapeFrame):
         _shape(shapes._spTree, shape_id, frame, decorative)
+        return
+    if isinstance(frame, ChartFrame):  # a native chart with its workbook (issue 16)
+        from .chart_pptx import add_chart
+
+        add_chart(slide, shape_id, frame, dt.datetime.fromisoformat(scene.date))
         return
     if isinstance(frame, ImageFrame):
         pic = _picture(slide, shape_id, frame, images)

@@ -40,7 +40,7 @@ from .render_html import HtmlRenderer
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
-from .scene import DeckScene, TextFrame
+from .scene import ChartFrame, DeckScene, TextFrame
 from .incremental import Fingerprints, Manifest, format_key
 from .interrupts import check
 from .workers import PdfJob, render_job, result
@@ -132,6 +132,15 @@ def missing_glyphs(scene: DeckScene, brand: Brand) -> list[Problem]:
     out: list[Problem] = []
     for s in scene.slides:
         for f in s.frames:
+            if isinstance(f, ChartFrame):  # a chart's labels are in the body font
+                font = brand.body.file()
+                missing = set().union(*(load_metrics(str(font)).missing(t.text) for t in f.texts))
+                if missing:
+                    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
+                    out.append(Problem(f"chart labels: the brand font {brand.body.family} ({font.name}) has no glyph "
+                                       f"for {shown}; the PDF would fall back to another font: change the label",
+                                       slide=f"{s.id} [{scene.locale}]"))
+                continue
             if not isinstance(f, TextFrame):
                 continue
             lacking: dict[str, set[str]] = {}
@@ -164,6 +173,8 @@ def overflow_warnings(scene: DeckScene) -> list[Problem]:
                 out.append(Problem(f"{f.field or f.name} is {round(f.overflow * 100)}% too long for its box "
                                    "even at the smallest allowed size; shorten the text",
                                    slide=f"{s.id} [{scene.locale}]"))
+            if isinstance(f, ChartFrame):  # what a chart could not show in full (issue 16)
+                out.extend(Problem(f"chart: {problem}", slide=f"{s.id} [{scene.locale}]") for problem in f.problems)
     return out
 
 

@@ -26,17 +26,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Protocol
+from typing import Any, Protocol
 
 from babel.dates import format_interval, format_skeleton
-from pydantic import Field, model_validator
 
 from .errors import DeckError, Location, Problem, display_path
-from .model import MAX_FIGURE, Model, YearMonth
 from .paths import confine
 from .scene import Box, ChartFrame, ChartMark, ChartSeries, ChartText
 
-ChartType = Literal["bar", "column", "line", "pie"]
+# No import of deckgen.model here: the model loads the kinds, and the chart kind imports this
+# module. The pydantic model of a chart's fields is the chart kind's (deckgen.kinds.chart).
 
 #: limits of a chart's data (a CSV file is hostile input: its size is bounded before it is parsed)
 MAX_CSV_BYTES = 256 * 1024
@@ -44,100 +43,31 @@ MAX_CATEGORIES = 120
 MAX_SERIES = 8
 MAX_CELL = 200  # characters in one label
 
-Value = Annotated[float | None, Field(ge=-MAX_FIGURE, le=MAX_FIGURE, allow_inf_nan=False)]
+#: the largest value (as deckgen.model.MAX_FIGURE): numbers are formatted exactly up to here
+MAX_FIGURE = 10**15
 
-# --- the model ---------------------------------------------------------------------------------
+# --- the data ---------------------------------------------------------------------------------------
 
 
-class Category(Model):
-    """One category of a chart: a text label (translated), or a month or a day (formatted per locale)."""
+@dataclass(frozen=True)
+class Cat:
+    """One category: a text label, or a month (``YYYY-MM``) or a day, which are formatted per locale."""
 
-    text: str | None = Field(default=None, max_length=MAX_CELL)
-    month: YearMonth | None = None
+    text: str | None = None
+    month: str | None = None
     date: dt.date | None = None
-    _i18n = ("text",)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return {"date": value}
-        if isinstance(value, bool):
-            return value  # refused below: a yes/no is not a label
-        if isinstance(value, int):
-            return {"text": str(value)}  # a year, say
-        if isinstance(value, str):
-            if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.strip()):
-                return {"month": value.strip()}
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-                return {"date": value.strip()}
-            return {"text": value}
-        return value
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Category:
-        if sum(v is not None for v in (self.text, self.month, self.date)) != 1:
-            raise ValueError("give a label, a month (YYYY-MM) or a date (YYYY-MM-DD)")
-        return self
 
 
-class Series(Model):
-    """One series of numbers, one per category, with its name (translated)."""
+class Spec(Protocol):
+    """What :func:`compose_chart` reads of a chart's fields (:class:`deckgen.kinds.chart.ChartSlide`)."""
 
-    name: str = Field(max_length=MAX_CELL)
-    values: list[Value] = Field(min_length=1, max_length=MAX_CATEGORIES,
-                                description="One number per category; null (~) where there is none.")
-    _i18n = ("name",)
-
-
-class Name(Model):
-    """A translatable name for a label of a CSV file: its series' heading or a category."""
-
-    label: str = Field(description="The label exactly as the CSV file writes it.")
-    name: str = Field(description="What the slide shows instead (translated).")
-    _i18n = ("name",)
-
-
-class ChartFields(Model):
-    """The fields of a chart, shared by the chart slide (:mod:`deckgen.kinds.chart`)."""
-
-    type: ChartType = Field(description="bar (horizontal), column (vertical), line or pie.")
-    stacked: bool = Field(default=False, description="Stack the series (bar and column charts).")
-    subject: str | None = Field(default=None, description="What the numbers are, for the alt text: "
-                                "'tweetups per month'. Default: the slide's title.")
-    categories: list[Category] = Field(default_factory=list, max_length=MAX_CATEGORIES,
-                                       description="Labels (translated), months (YYYY-MM) or dates.")
-    series: list[Series] = Field(default_factory=list, max_length=MAX_SERIES)
-    data: str | None = Field(default=None, description="A CSV file beside deck.yaml: a header row (first cell, "
-                             "then one name per series), then one row per category.")
-    names: list[Name] = Field(default_factory=list, description="Translatable names for the CSV file's labels.")
-    format: Literal["number", "percent"] = Field(default="number",
-                                                 description="percent: values are fractions, 0.25 is 25 %.")
-    decimals: int | None = Field(default=None, ge=0, le=4, description="Decimals shown (default: as the data).")
-    labels: bool | None = Field(default=None, description="Show each value on the chart (default: when there "
-                                "are few enough to read).")
-    legend: bool | None = Field(default=None, description="Show the legend (default: several series, or a pie).")
-    alt: str | None = Field(default=None, description="Alt text instead of the one made from the data.")
-
-    @model_validator(mode="after")
-    def _data(self) -> ChartFields:
-        if self.data is not None:
-            if self.categories or self.series:
-                raise ValueError("give the data either in 'data' (a CSV file) or in 'categories' and 'series', "
-                                 "not both")
-            return self
-        if not self.categories or not self.series:
-            raise ValueError("give 'categories' and 'series' (or 'data', a CSV file beside deck.yaml)")
-        if self.names:
-            raise ValueError("'names' renames the labels of a CSV file; name inline series with 'name'")
-        for s in self.series:
-            if len(s.values) != len(self.categories):
-                raise ValueError(f"series '{s.name}' has {len(s.values)} values for {len(self.categories)} "
-                                 "categories; give one value per category (~ for none)")
-        problem = table_problem(self.type, self.stacked, [s.values for s in self.series])
-        if problem:
-            raise ValueError(problem)
-        return self
+    type: str
+    stacked: bool
+    format: str
+    decimals: int | None
+    labels: bool | None
+    legend: bool | None
+    alt: str | None
 
 
 def table_problem(kind: str, stacked: bool, values: list[list[float | None]]) -> str | None:
@@ -163,7 +93,7 @@ def table_problem(kind: str, stacked: bool, values: list[list[float | None]]) ->
 class Table:
     """A chart's data, resolved: its categories and its series (names and values)."""
 
-    categories: tuple[Category, ...]
+    categories: tuple[Cat, ...]
     series: tuple[tuple[str, tuple[float | None, ...]], ...]
     source: str | None = None  # the CSV file, as shown in messages
 
@@ -235,7 +165,7 @@ def read_csv(path: Path, deck_dir: Path, where: Location | None = None, kind: st
                                 Location(shown, body[MAX_CATEGORIES][0])))
     if problems:
         raise DeckError(problems)
-    categories: list[Category] = []
+    categories: list[Cat] = []
     columns: list[list[float | None]] = [[] for _ in names]
     for line, row in body:
         at = Location(shown, line)
@@ -253,8 +183,8 @@ def read_csv(path: Path, deck_dir: Path, where: Location | None = None, kind: st
                 problems.append(Problem("the first cell of a row is its category: it is empty", at))
             else:
                 # a CSV label is data: it stays text (only a month or a day is formatted), and is never evaluated
-                categories.append(Category(month=label) if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", label)
-                                  else Category(text=label))
+                categories.append(Cat(month=label) if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", label)
+                                  else Cat(text=label))
             for i, cell in enumerate(row[1:]):
                 try:
                     columns[i].append(_number(cell, delimiter == ";"))
@@ -269,13 +199,6 @@ def read_csv(path: Path, deck_dir: Path, where: Location | None = None, kind: st
     if problems:
         raise DeckError(problems)
     return Table(tuple(categories), tuple((n, tuple(v)) for n, v in zip(names, columns)), shown)
-
-
-def table_of(spec: ChartFields, deck_dir: Path, where: Location | None = None) -> Table:
-    """The data of chart *spec*: its inline categories and series, or its CSV file read and checked."""
-    if spec.data is not None:
-        return read_csv(deck_dir / spec.data, deck_dir, where, spec.type, spec.stacked)
-    return Table(tuple(spec.categories), tuple((s.name, tuple(s.values)) for s in spec.series))
 
 
 # --- scales ---------------------------------------------------------------------------------------
@@ -464,7 +387,7 @@ def alt_text(kind: str, stacked: bool, subject: str, table: Table, names: tuple[
                          _category_range(table, long, fmt, say), fmt.list(ranges))
 
 
-def compose_chart(name: str, box: Box, spec: ChartFields, table: Table, subject: str, style: ChartStyle,
+def compose_chart(name: str, box: Box, spec: Spec, table: Table, subject: str, style: ChartStyle,
                   fmt: Any, say: Say, rename: dict[str, str] | None = None, field: str = "") -> ChartFrame:
     """Lay out chart *spec* with data *table* in *box*: scale, ticks, marks, labels, legend and alt text.
 
@@ -753,16 +676,16 @@ class _Layout:
 
 def style_of(brand: Any) -> ChartStyle:
     """The chart style of *brand*: its colours in order of weight and its body font."""
-    from .compose import _hex_mix
+    from .compose import hex_mix
     from .measure import load_metrics
 
     c = brand.color
     bg = c("background")
-    palette = (c("primary"), c("accent"), c("secondary"), _hex_mix(c("primary"), bg, 0.5),
-               _hex_mix(c("accent"), bg, 0.55), _hex_mix(c("secondary"), bg, 0.5), c("muted"), c("text"))
+    palette = (c("primary"), c("accent"), c("secondary"), hex_mix(c("primary"), bg, 0.5),
+               hex_mix(c("accent"), bg, 0.55), hex_mix(c("secondary"), bg, 0.5), c("muted"), c("text"))
     body = brand.body
 
     def width(text: str, size: float, bold: bool) -> float:
         return load_metrics(str(body.file(bold, False))).width(text, size) * 1.03
 
-    return ChartStyle(palette, c("text"), c("muted"), _hex_mix(c("muted"), bg, 0.25), bg, body.family, width)
+    return ChartStyle(palette, c("text"), c("muted"), hex_mix(c("muted"), bg, 0.25), bg, body.family, width)

@@ -404,6 +404,33 @@ def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, 
             _, problem = deck_file(name, directory)
             if problem:
                 problems.append(Problem(problem, at(path), sid))
+        if slide.get("kind") == "chart" and isinstance(slide.get("data"), str):
+            problems += _chart_data_problems(slide, directory, at, ("slides", i), sid)
+    return problems
+
+
+def _chart_data_problems(slide: dict[str, Any], directory: Path, at: Any, path: tuple[Any, ...],
+                         sid: str) -> list[Problem]:
+    """A chart's CSV file read and checked (its problems name the CSV file and line), and its
+    ``names`` checked against the file's labels (issue 16)."""
+    from .charts import read_csv
+
+    name = slide["data"]
+    if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return [Problem(f"'{name}' must be a CSV file beside deck.yaml (a relative path), not an address or "
+                        "absolute path", at(path + ("data",)), sid)]
+    kind = slide.get("type") if slide.get("type") in ("bar", "column", "line", "pie") else "column"
+    try:
+        table = read_csv(directory / name, directory, at(path + ("data",)), kind, slide.get("stacked") is True)
+    except DeckgenError as exc:
+        return [Problem(p.message, p.location, p.slide or sid) for p in exc.problems]
+    labels = [n for n, _ in table.series] + [c.text for c in table.categories if c.text]
+    problems = []
+    for j, entry in enumerate(slide.get("names") or []):
+        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and entry["label"] not in labels:
+            hint = did_you_mean(entry["label"], labels) or f"; its labels are: {', '.join(labels[:12])}"
+            problems.append(Problem(f"'{entry['label']}' is not a label of {name}{hint}",
+                                    at(path + ("names", j, "label")), sid))
     return problems
 
 

@@ -28,7 +28,7 @@ from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_MARK
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION, XL_TICK_MARK
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 from xlsxwriter import Workbook
@@ -145,6 +145,7 @@ def _axes(chart: Any, frame: ChartFrame) -> None:
     categories.format.line.width = Pt(0.75)
     categories.has_major_gridlines = False
     _font(categories.tick_labels.font, frame, frame.axis_size, frame.text_color)
+    categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # beside the plot, as the PDF, even below zero
     if frame.type == "bar":
         categories.reverse_order = True  # the first category on top, as the PDF reads
 

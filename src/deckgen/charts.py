@@ -524,7 +524,8 @@ class _Layout:
             skip = max(1, math.ceil(widest / (slot * 0.92)))
             self.axis_size = size
             if skip > 1:
-                self.problems.append(f"the category labels are too long to show all: every {skip}th is shown")
+                self.problems.append(f"the category labels are too long to show them all: one in {skip} is shown; "
+                                     "shorten them")
         plot = Box(*(round(v, 2) for v in (plot.x, plot.y, plot.w, plot.h)))
         self._value_axis(plot, scale, ticks, horizontal)
         self._category_axis(plot, horizontal, skip)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .scene import LINE_HEIGHT, PAGE_H, PAGE_W, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
+from .scene import LINE_HEIGHT, PAGE_H, PAGE_W, ChartFrame, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
 
 WIDTH = 256  # pixels, as PowerPoint writes it
 OVERSAMPLE = 4
@@ -109,7 +109,28 @@ def draw_slide(slide: SlideScene, scene: DeckScene, width: int = WIDTH) -> Image
             _draw_text(draw, frame, scene, k)
         elif isinstance(frame, ImageFrame):
             _paste_image(canvas, frame, k)
+        elif isinstance(frame, ChartFrame):
+            _draw_chart(draw, frame, k)
     return canvas.convert("RGB").resize((width, round(width * PAGE_H / PAGE_W)), Image.Resampling.LANCZOS)
+
+
+def _draw_chart(draw: ImageDraw.ImageDraw, frame: ChartFrame, k: float) -> None:
+    """A chart's gridlines, bars, lines, points and slices (labels are too small to read at this size)."""
+    for x1, y1, x2, y2 in frame.gridlines:
+        draw.line((x1 * k, y1 * k, x2 * k, y2 * k), fill=_rgb(frame.grid_color), width=max(1, round(0.75 * k)))
+    for m in frame.marks:
+        if m.shape == "line":
+            draw.line([(x * k, y * k) for x, y in m.points], fill=_rgb(m.fill), width=max(1, round(2.5 * k)))
+            continue
+        assert m.box is not None
+        b = m.box
+        xy = (b.x * k, b.y * k, (b.x + b.w) * k, (b.y + b.h) * k)
+        if m.shape == "wedge":  # Pillow's angles run clockwise from 3 o'clock, ours from 12
+            draw.pieslice(xy, m.angles[0] - 90, m.angles[1] - 90, fill=_rgb(m.fill))
+        elif m.shape == "dot":
+            draw.ellipse(xy, fill=_rgb(m.fill))
+        else:
+            draw.rectangle(xy, fill=_rgb(m.fill))
 
 
 def thumbnail_jpeg(scene: DeckScene, width: int = WIDTH) -> bytes:

@@ -40,7 +40,7 @@ from .render_html import HtmlRenderer
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
-from .scene import DeckScene, TextFrame
+from .scene import DeckScene, TextFrame, text_frames
 from .incremental import Fingerprints, Manifest, format_key
 from .interrupts import check
 from .workers import PdfJob, render_job, result
@@ -131,9 +131,7 @@ def missing_glyphs(scene: DeckScene, brand: Brand) -> list[Problem]:
 
     out: list[Problem] = []
     for s in scene.slides:
-        for f in s.frames:
-            if not isinstance(f, TextFrame):
-                continue
+        for f in text_frames(s.frames):
             lacking: dict[str, set[str]] = {}
             for p in f.paragraphs:
                 fam = brand.heading if p.font == "heading" else brand.body
@@ -159,8 +157,8 @@ def overflow_warnings(scene: DeckScene) -> list[Problem]:
     """One warning per text box still too long at its smallest allowed size."""
     out = []
     for s in scene.slides:
-        for f in s.frames:
-            if isinstance(f, TextFrame) and f.overflow > 0.005:
+        for f in text_frames(s.frames):
+            if f.overflow > 0.005:
                 out.append(Problem(f"{f.field or f.name} is {round(f.overflow * 100)}% too long for its box "
                                    "even at the smallest allowed size; shorten the text",
                                    slide=f"{s.id} [{scene.locale}]"))

@@ -460,6 +460,48 @@ def test_addresses_are_shown_as_typed(typed: str) -> None:
     assert shown == typed.strip("<>")
 
 
+# --- table cells (issue 16): formulas and markup stay text in the native table and the PDF ----------
+
+CELL_LITERALS = [
+    ("formula-hyperlink", '=HYPERLINK("evil.example","click")'),
+    ("formula-dde", "=cmd|' /C calc'!A0"),
+    ("formula-plus", "+1+1"),
+    ("formula-at", "@SUM(1+1)"),
+    ("html", "<b>bold?</b>"),
+    ("jinja", "{{ 7*7 }}"),
+]
+
+
+@pytest.mark.parametrize("source", ["deck", "translation"])
+@pytest.mark.parametrize("name, text", table(CELL_LITERALS))
+def test_table_cells_are_shown_as_typed(project: Path, inproc: None, source: str, name: str, text: str) -> None:
+    cell = text if source == "deck" else "Cell text"
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: table
+          title: Table
+          columns: [Name, {{header: Count, format: number}}]
+          rows:
+            - [{q(cell)}, 3]
+        """))
+    locale = "en"
+    if source == "translation":
+        po = translate(project, deck, "fr", {"Cell text": text})
+        locale = "fr"
+        if any(r.href for r in parse(text)):  # @SUM is a handle: a translation may not add a link
+            assert_error(run_cli("build", deck, "--locale", locale, "--out", "out"),
+                         rf"{po.name}:\d+: the translation of 'Cell text' links to ")
+            return
+    result = run_cli("build", deck, "--locale", locale, "--out", "out")
+    assert_ok(result)
+    pptx, pdf = outputs(project, locale)
+    frame = next(s for s in Presentation(str(pptx)).slides[0].shapes if s.has_table)
+    assert frame.table.cell(1, 0).text == text  # a text run of the table, never a formula or a field
+    assert "<a:fld" not in frame._element.xml
+    assert squash(text) in squash(pdf_text(pdf))
+    assert "49" not in pdf_text(pdf)
+
+
 # --- control characters: invalid in XML (PPTX) ----------------------------------------------------
 
 CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"]

@@ -40,7 +40,7 @@ from .render_html import HtmlRenderer
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
-from .scene import ChartFrame, DeckScene, TextFrame
+from .scene import ChartFrame, DeckScene, TextFrame, text_frames
 from .incremental import Fingerprints, Manifest, format_key
 from .interrupts import check
 from .workers import PdfJob, render_job, result
@@ -140,9 +140,7 @@ def missing_glyphs(scene: DeckScene, brand: Brand) -> list[Problem]:
                     out.append(Problem(f"chart labels: the brand font {brand.body.family} ({font.name}) has no glyph "
                                        f"for {shown}; the PDF would fall back to another font: change the label",
                                        slide=f"{s.id} [{scene.locale}]"))
-                continue
-            if not isinstance(f, TextFrame):
-                continue
+        for f in text_frames(s.frames):
             lacking: dict[str, set[str]] = {}
             for p in f.paragraphs:
                 fam = brand.heading if p.font == "heading" else brand.body
@@ -168,11 +166,12 @@ def overflow_warnings(scene: DeckScene) -> list[Problem]:
     """One warning per text box still too long at its smallest allowed size."""
     out = []
     for s in scene.slides:
-        for f in s.frames:
-            if isinstance(f, TextFrame) and f.overflow > 0.005:
+        for f in text_frames(s.frames):
+            if f.overflow > 0.005:
                 out.append(Problem(f"{f.field or f.name} is {round(f.overflow * 100)}% too long for its box "
                                    "even at the smallest allowed size; shorten the text",
                                    slide=f"{s.id} [{scene.locale}]"))
+        for f in s.frames:
             if isinstance(f, ChartFrame):  # what a chart could not show in full (issue 16)
                 out.extend(Problem(f"chart: {problem}", slide=f"{s.id} [{scene.locale}]") for problem in f.problems)
     return out

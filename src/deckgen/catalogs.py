@@ -255,14 +255,13 @@ def room_notes(loaded: LoadedDeck, project: Path) -> dict[tuple[str, str], str]:
     from .brand import load_brand
     from .compose import capacity, compose_deck
     from .layouts import Phrases, Sandbox, environment, layout_path
-    from .scene import TextFrame
+    from .scene import text_frames
 
     brand = load_brand(loaded.deck.brand, project, loaded.location(("brand",)))
     env = environment(layout_path(loaded.directory, project), Sandbox())
     scene = compose_deck(loaded.deck, loaded.directory, brand, loaded.deck.language, Phrases(env))
     notes: dict[tuple[str, str], str] = {}
-    frames = {(s.id, f.field): f for s in scene.slides for f in s.frames
-              if isinstance(f, TextFrame) and f.field}
+    frames = {(s.id, f.field): f for s in scene.slides for f in text_frames(s.frames) if f.field}
     for m in deck_messages(loaded.deck):
         if not m.slide:
             continue

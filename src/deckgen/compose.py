@@ -246,7 +246,7 @@ def _pieces(p: Paragraph, brand: Brand, scale: float) -> list[Piece]:
                   size * (0.6 if (r.sup or r.sub) else 1.0)) for r in p.runs]
 
 
-def _widest_ratio(frame: TextFrame, brand: Brand, scale: float) -> float:
+def widest_ratio(frame: TextFrame, brand: Brand, scale: float) -> float:
     return max(widest_word(_pieces(p, brand, scale)) / (frame.box.w - p.indent * scale)
                for p in frame.paragraphs)
 
@@ -279,7 +279,7 @@ def fit(frame: TextFrame, brand: Brand) -> TextFrame:
         nxt = round(scale - 0.04, 2)
         if nxt < frame.min_scale - 1e-9:
             if needed == float("inf"):  # a word still wider than the box at the floor
-                return frame.fitted(scale, frame.box.h, overflow=_widest_ratio(frame, brand, scale) - 1)
+                return frame.fitted(scale, frame.box.h, overflow=widest_ratio(frame, brand, scale) - 1)
             return frame.fitted(scale, needed, overflow=needed / frame.box.h - 1)
         scale = nxt
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .brand import Brand
 from .errors import Location, Problem
-from .scene import DeckScene, ShapeFrame, SlideScene, TextFrame
+from .scene import DeckScene, ShapeFrame, SlideScene, TextFrame, text_frames
 
 NORMAL_MINIMUM = 4.5
 LARGE_MINIMUM = 3.0
@@ -64,6 +64,8 @@ def _covers(shape: ShapeFrame, frame: TextFrame) -> bool:
 
 def background_of(slide: SlideScene, frame: TextFrame) -> str:
     """The colour *frame*'s text sits on: the last shape drawn before it under its middle, or the slide's."""
+    if frame.fill:  # a cell of a table, a caption on its band
+        return frame.fill
     color = slide.background
     for other in slide.frames:
         if other is frame:
@@ -90,8 +92,8 @@ def findings(scene: DeckScene) -> list[Finding]:
     seen: set[tuple[str, str, bool]] = set()
     out: list[Finding] = []
     for slide in scene.slides:
-        for frame in slide.frames:
-            if not isinstance(frame, TextFrame) or slide.decorative(frame):
+        for frame in text_frames(slide.frames):
+            if slide.decorative(frame):
                 continue
             bg = background_of(slide, frame)
             for p in frame.paragraphs:

@@ -362,6 +362,14 @@ def _image_problem(path: Path, name: str) -> str | None:
     return None
 
 
+def _kind_files(name: Any) -> Any:
+    """The kind's own list of the files a slide names, if it has one."""
+    from .kinds import kinds
+
+    kind = kinds().get(name) if isinstance(name, str) else None
+    return kind.files if kind is not None else None
+
+
 def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, int]], directory: Path,
                         where: str) -> list[Problem]:
     """Event ids and image files, checked on the raw data so they are reported together with
@@ -400,6 +408,9 @@ def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, 
             files.extend((person["photo"], ("slides", i, "people", j, "photo"))
                          for j, person in enumerate(slide["people"])
                          if isinstance(person, dict) and isinstance(person.get("photo"), str))
+        own = _kind_files(slide.get("kind"))
+        if own is not None:
+            files.extend((name, ("slides", i) + below) for name, below in own(slide) if isinstance(name, str))
         for name, path in files:
             _, problem = deck_file(name, directory)
             if problem:

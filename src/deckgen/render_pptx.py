@@ -37,7 +37,7 @@ from pptx.util import Emu
 from .errors import Location, Problem
 from .markup import Run
 from .pptx_template import TemplateError, keep_needed_parts, open_template
-from .scene import Box, ChartFrame, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
+from .scene import Box, ChartFrame, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TableFrame, TextFrame
 
 EMU_PER_PT = 12700
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)
@@ -451,6 +451,9 @@ def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int
     shapes = slide.shapes
     fonts = scene.fonts
     decorative = s.decorative(frame)
+    if isinstance(frame, TableFrame):
+        _table(slide, shape_id, frame, scene)
+        return
     if isinstance(frame, ShapeFrame):
         _shape(shapes._spTree, shape_id, frame, decorative)
         return
@@ -482,6 +485,56 @@ def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int
         shapes._spTree.append(title_ph._element)  # keep the scene's drawing order
         return
     _text_box(shapes._spTree, shape_id, frame, scene, fonts, slide.part, decorative, s.number)
+
+
+# --- tables (issue 16) ----------------------------------------------------------------
+
+#: PowerPoint's "No Style, No Grid": every fill and line of a deckgen table is its own
+NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"
+
+
+def _table(slide, shape_id: int, frame: TableFrame, scene: DeckScene) -> None:
+    """A native table (``a:tbl``) with the scene's column widths, row heights, fills and fitted cell text."""
+    b = frame.box
+    shape = slide.shapes.add_table(len(frame.heights), len(frame.widths), emu(b.x), emu(b.y), emu(b.w), emu(b.h))
+    cnvpr = shape._element.nvGraphicFramePr.cNvPr
+    cnvpr.set("id", str(shape_id))
+    cnvpr.set("name", frame.name)
+    cnvpr.set("descr", frame.alt)
+    table = shape.table
+    tbl = table._tbl
+    tbl.tblPr.set("firstRow", "1" if frame.header_rows else "0")  # the header row, for screen readers
+    tbl.tblPr.set("bandRow", "0")
+    style = tbl.tblPr.find(qn("a:tableStyleId"))
+    style.text = NO_STYLE_TABLE
+    for column, w in zip(table.columns, frame.widths):
+        column.width = emu(w)
+    for row, h in zip(table.rows, frame.heights):
+        row.height = emu(h)
+    for r, cells in enumerate(frame.cells):
+        for c, text in enumerate(cells):
+            _table_cell(table.cell(r, c), text, frame, scene, shape.part)
+
+
+def _table_cell(cell, frame: TextFrame, table: TableFrame, scene: DeckScene, part) -> None:
+    """One cell: its fill, no lines, insets from the table's padding, and its text anchored as in the PDF."""
+    align = frame.paragraphs[0].align if frame.paragraphs else "left"
+    # the slack of text boxes (see _text_box_geometry), taken from the side the text is aligned away from
+    slack_l = {"left": 0.0, "center": WRAP_SLACK / 2, "right": WRAP_SLACK}[align]
+    cell.margin_left = emu(table.pad_x - slack_l)
+    cell.margin_right = emu(table.pad_x - (WRAP_SLACK - slack_l))
+    cell.margin_top = emu(table.pad_y + frame.offset)
+    cell.margin_bottom = 0
+    cell.vertical_anchor = MSO_ANCHOR.TOP
+    tcpr = cell._tc.get_or_add_tcPr()
+    for side in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
+        _sub(_sub(tcpr, side, w="0"), "a:noFill")
+    if frame.fill:
+        _sub(_sub(tcpr, "a:solidFill"), "a:srgbClr", val=_hex(frame.fill))
+    txbody = cell._tc.get_or_add_txBody()
+    for p in txbody.findall(qn("a:p")):
+        txbody.remove(p)
+    _paragraphs(txbody, frame, scene, scene.fonts, part)
 
 
 class _Slides:

@@ -102,7 +102,47 @@ class ImageFrame:
     vector: str | None = None  # an SVG rendition the PDF uses instead, when there is one
 
 
-Frame = Union[TextFrame, ShapeFrame, ImageFrame, "ChartFrame"]
+@dataclass(frozen=True)
+class TableFrame:
+    """A grid of cells: a native table in the PPTX, an HTML table in the PDF (issue 16).
+
+    Column widths and row heights are final; each cell's text is a fitted :class:`TextFrame`
+    whose box is the cell's box less the padding, and whose ``fill`` is the cell's background.
+    """
+
+    name: str
+    box: Box
+    widths: tuple[float, ...]  # points, one per column, summing to box.w
+    heights: tuple[float, ...]  # points, one per row (the header row first), summing to box.h
+    cells: tuple[tuple[TextFrame, ...], ...]  # rows of cells
+    pad_x: float = 6.0  # padding left and right of a cell's text
+    pad_y: float = 3.0  # padding above a cell's text (the text's own offset comes on top)
+    header_rows: int = 1
+    rule: str = "#000000"  # colour of the lines between rows
+    alt: str = ""  # a summary for screen readers (the PPTX's alt text)
+    role: str = "table"
+
+    def text_frames(self) -> tuple[TextFrame, ...]:
+        """Every cell's text, row by row."""
+        return tuple(cell for row in self.cells for cell in row)
+
+
+Frame = Union[TextFrame, ShapeFrame, ImageFrame, TableFrame, "ChartFrame"]
+
+
+def text_frames(frames: tuple[Frame, ...] | list[Frame]) -> list[TextFrame]:
+    """The text of *frames*: each text frame, and the text inside frames made of several (a table's cells).
+
+    The checks that read text (overflow, missing glyphs, contrast, translators' room notes)
+    go through here, so a frame type with text inside gives it by a ``text_frames()`` method.
+    """
+    out: list[TextFrame] = []
+    for f in frames:
+        if isinstance(f, TextFrame):
+            out.append(f)
+        elif hasattr(f, "text_frames"):
+            out.extend(f.text_frames())
+    return out
 
 
 def _overlap(a: Box, b: Box) -> bool:

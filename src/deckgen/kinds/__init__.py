@@ -25,7 +25,7 @@ first, at the bottom of this file, so every order ends the same.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ Composed = tuple[str, list["Frame"], str]
 #: the kind modules, one per kind, in the order they are listed (schema, messages)
 MODULES: tuple[str, ...] = (
     "title", "bullets", "statement", "numbered", "figures", "quote",
-    "section", "schedule", "channels", "people", "image", "chart",
+    "section", "schedule", "channels", "people", "image", "table", "columns", "chart",
 )
 
 
@@ -55,6 +55,9 @@ class Kind:
     #: the msgctxt of a translatable value at *path* below the slide (field names and list indices),
     #: when the default ``<slide-id>.<field>`` is not precise enough (a table cell names its row and column)
     context: Callable[[Any, tuple[Any, ...]], str] | None = None
+    #: the files a slide names, from its raw YAML data (a dict): (name, path below the slide) pairs the
+    #: loader checks (inside the deck folder, PNG or JPEG) together with the schema's problems
+    files: Callable[[dict[str, Any]], Iterable[tuple[Any, tuple[Any, ...]]]] | None = None
 
 
 _loaded: dict[str, Kind] = {}

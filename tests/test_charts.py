@@ -485,3 +485,24 @@ def test_libreoffice_opens_the_charts(built_charts, tmp_path):
 
     with Image.open(next(tmp_path.glob("page*.png"))) as im:
         assert ImageStat.Stat(im.convert("L")).stddev[0] > 10  # not an empty page
+
+
+def test_an_empty_stacked_segment_has_no_bar_and_no_label_in_either_output(write_deck, project):
+    slides = """
+      - kind: chart
+        title: Stacked
+        type: column
+        stacked: true
+        categories: [a, b]
+        series: [{name: x, values: [1, 2]}, {name: y, values: [3, 0]}]
+    """
+    folder = write_deck(deck_yaml(slides))
+    frame = chart_of(scene_of(project, folder))
+    assert not any(m.series == 1 and m.point == 1 for m in frame.marks)
+    assert [t.text for t in frame.texts if t.role == "value"] == ["1", "3", "2"]
+    run_cli_ok("build", folder, "--out", "out", "--format", "pptx")
+    chart = next(sh.chart for s in Presentation(project / "out/t/en/t-en.pptx").slides for sh in s.shapes
+                 if sh.has_chart)
+    xml = etree.fromstring(chart.part.blob)
+    deleted = xml.findall(".//c:ser[2]/c:dLbls/c:dLbl[c:delete]", NS)
+    assert [d.find("c:idx", NS).get("val") for d in deleted] == ["1"]

@@ -262,6 +262,15 @@ def _xml(chart: Any, frame: ChartFrame) -> None:
         crosses = val_ax.find(qn("c:crosses")) if val_ax is not None else None
         if crosses is not None:
             crosses.set("val", "max")
+    if frame.data_labels and frame.stacked:  # as the composer: no label on an empty segment
+        for j, ser in enumerate(plot_area.iter(qn("c:ser"))):
+            zeros = [i for i, v in enumerate(frame.series[j].values) if v == 0]
+            labels = ser.find(qn("c:dLbls"))
+            for i in zeros if labels is not None else ():
+                label = etree.Element(qn("c:dLbl"))
+                _sub(label, "c:idx", val=str(i))
+                _sub(label, "c:delete", val="1")
+                labels.insert(len(labels.findall(qn("c:dLbl"))), label)  # dLbl elements come first
     sppr = space.find(qn("c:spPr"))
     if sppr is None:
         sppr = etree.Element(qn("c:spPr"))

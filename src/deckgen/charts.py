@@ -591,7 +591,7 @@ class _Layout:
             base = 0.0
             for j, ser in enumerate(self.series):
                 v = ser.values[i]
-                if v is None:
+                if v is None or (self.stacked and v == 0):  # nothing to stack: no segment, no "0" label
                     continue
                 lo, hi = (base, base + v) if self.stacked else (min(0.0, v), max(0.0, v))
                 if self.stacked:

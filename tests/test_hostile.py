@@ -502,6 +502,57 @@ def test_table_cells_are_shown_as_typed(project: Path, inproc: None, source: str
     assert "49" not in pdf_text(pdf)
 
 
+# --- chart labels (issue 16): formulas and markup stay text in the workbook, the chart and the PDF ---
+
+
+def _workbook_cells(pptx: Path) -> tuple[list[str], list[str]]:
+    """The embedded workbook of the deck's chart: its shared strings and every formula (none expected)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    chart = next(sh.chart for sh in Presentation(str(pptx)).slides[0].shapes if sh.has_chart)
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(chart.part.chart_workbook.xlsx_part.blob)) as z:
+        strings = ["".join(si.itertext()) for si in etree.fromstring(z.read("xl/sharedStrings.xml"))]
+        formulas = [f.text or "" for f in etree.fromstring(z.read("xl/worksheets/sheet1.xml")).iter(f"{main}f")]
+    return strings, formulas
+
+
+@pytest.mark.parametrize("source", ["csv", "deck", "translation"])
+@pytest.mark.parametrize("name, text", table(CELL_LITERALS))
+def test_chart_labels_are_shown_as_typed(project: Path, inproc: None, source: str, name: str, text: str) -> None:
+    label = text if source == "deck" else "Label"
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: chart
+          title: Chart
+          type: column
+          {"data: data.csv" if source == "csv" else f"categories: [{q(label)}, b]"}
+          {"" if source == "csv" else f"series: [{{name: {q(label)}, values: [3, 4]}}]"}
+        """))
+    if source == "csv":
+        cell = '"' + text.replace('"', '""') + '"'
+        (project / deck / "data.csv").write_text(f"x,{cell}\n{cell},3\nb,4\n", encoding="utf-8")
+    locale = "en"
+    if source == "translation":
+        translate(project, deck, "fr", {"Label": text})
+        locale = "fr"
+    result = run_cli("build", deck, "--locale", locale, "--out", "out")
+    if source == "translation" and any(r.href for r in parse(text)):  # @SUM is a handle: no link may be added
+        assert result.exit_code == 1 and "links to" in result.stderr
+        return
+    assert_ok(result)
+    pptx, pdf = outputs(project, locale)
+    strings, formulas = _workbook_cells(pptx)
+    assert text in strings and formulas == []  # the category and the series name: one plain shared string
+    chart = next(sh.chart for sh in Presentation(str(pptx)).slides[0].shapes if sh.has_chart)
+    assert list(chart.plots[0].categories)[0] == text and chart.plots[0].series[0].name == text
+    assert squash(text) in squash(pdf_text(pdf))
+    assert "49" not in pdf_text(pdf)
+
+
 # --- control characters: invalid in XML (PPTX) ----------------------------------------------------
 
 CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"]

@@ -539,3 +539,20 @@ def test_a_translated_deck_translates_the_charts_names_and_formats_its_numbers(w
                           check=True).stdout
     # the narrow no-break space of French grouping shares the space's glyph: pdftotext reads it as a space
     assert "1 234,5" in text.replace("\u202f", " ") and "Allemagne" in text and "sept. 2010" in text
+
+
+def test_a_changed_csv_file_rebuilds_and_redraws_its_chart(write_deck, project):
+    from deckgen.live import LiveDeck
+
+    folder = write_deck(deck_yaml(CSV_SLIDE.replace("          - label: Germany\n            name: Deutschland\n", "")
+                                  + COLUMN))
+    csv_file = write_csv(project, folder, "country,members\nGermany,40\n")
+    run_cli_ok("build", folder, "--out", "out", "--format", "pptx")
+    write_csv(project, folder, "country,members\nGermany,41\n")
+    result = run_cli_ok("build", folder, "--out", "out", "--format", "pptx")
+    assert "wrote" in result.stderr + result.output  # the fingerprint covers the deck folder, the CSV too
+    live = LiveDeck(folder)
+    live.view("en")
+    write_csv(project, folder, "country,members\nGermany,42\n")
+    (update,) = [p for _, p in live.refresh([csv_file.resolve()])]
+    assert list(update["slides"]) == ["0"]  # the chart slide of the CSV file only (counted from 0)

@@ -388,10 +388,12 @@ def alt_text(kind: str, stacked: bool, subject: str, table: Table, names: tuple[
 
 
 def compose_chart(name: str, box: Box, spec: Spec, table: Table, subject: str, style: ChartStyle,
-                  fmt: Any, say: Say, rename: dict[str, str] | None = None, field: str = "") -> ChartFrame:
+                  fmt: Any, say: Say, rename: dict[str, str] | None = None, field: str = "",
+                  source: str | None = None) -> ChartFrame:
     """Lay out chart *spec* with data *table* in *box*: scale, ticks, marks, labels, legend and alt text.
 
-    *rename* maps CSV labels to their (translated) names; *subject* says what the numbers are.
+    *rename* maps CSV labels to their (translated) names; *subject* says what the numbers are;
+    *source* is the CSV file the data was read from, if any.
     """
     rename = rename or {}
     kind, stacked = spec.type, spec.stacked and spec.type in ("bar", "column")
@@ -419,7 +421,7 @@ def compose_chart(name: str, box: Box, spec: Spec, table: Table, subject: str, s
         gridlines=tuple(layout.grid), font=style.font, text_color=style.text, grid_color=style.grid,
         axis_color=style.muted, axis_size=layout.axis_size, label_size=style.label_size,
         legend_size=style.legend_size, label_colors=tuple(layout.inside_colors), field=field,
-        problems=tuple(layout.problems),
+        problems=tuple(layout.problems), source=source,
     )
 
 

@@ -284,4 +284,5 @@ class ChartFrame:
     label_colors: tuple[str, ...] = ()  # colours of labels drawn inside bars or slices
     field: str = ""
     problems: tuple[str, ...] = ()  # what did not fit, for the fit warnings
+    source: str | None = None  # the CSV file the data comes from (deckgen serve recomposes when it changes)
     role: str = "chart"

@@ -135,7 +135,8 @@ def compose(c: Composer, s: ChartSlide) -> tuple[str, list[Frame], str]:
     subject = plain_text(c.runs(s.subject or s.title, link_tags=False))
     frames.append(charts.compose_chart(
         "chart", Box(MX, BODY_TOP + 4, CONTENT_W, bottom - BODY_TOP - 4), s, table_of(s, c.deck_dir), subject,
-        charts.style_of(c.brand), c.fmt, c.say, {n.label: n.name for n in s.names}, field="data"))
+        charts.style_of(c.brand), c.fmt, c.say, {n.label: n.name for n in s.names}, field="data",
+        source=str(c.deck_dir / s.data) if s.data else None))
     if s.caption:
         frames.append(c.text("caption", Box(MX, bottom + 6, CONTENT_W, 24),
                              [c.para(s.caption, 13, c.c("muted"), italic=True)], field="caption"))

@@ -153,6 +153,16 @@ class Composer:
         return [ImageFrame("logo", placed, str(png), self.brand.spec.name,
                            role="logo", vector=str(svg) if svg and not sharp else None)]
 
+    def backdrop(self, file: str, scrim: str) -> list[Frame]:
+        """A background picture (*file* beside deck.yaml) covering the page, under a scrim of colour *scrim*.
+
+        The scrim's opacity is the brand's (``colors.scrim_opacity``); the contrast check takes the
+        text to sit on the scrim over black and over white, whatever the picture shows.
+        """
+        page = Box(0, 0, PAGE_W, PAGE_H)
+        return [ImageFrame("background", page, str(self.deck_dir / file), "", role="background", cover=True),
+                ShapeFrame("scrim", page, "rect", scrim, opacity=self.brand.spec.colors.scrim_opacity)]
+
     # --- kinds ---------------------------------------------------------------------
     def compose(self) -> DeckScene:
         total = len(self.deck.slides)

@@ -384,7 +384,9 @@ def _shape(tree, shape_id: int, frame: ShapeFrame, decorative: bool) -> None:
     if frame.shape == "roundrect":
         adj = min(0.5, 10 / min(frame.box.w, frame.box.h))
         _sub(av, "a:gd", name="adj", fmla=f"val {int(adj * 100000)}")
-    _sub(_sub(sppr, "a:solidFill"), "a:srgbClr", val=_hex(frame.fill))
+    color = _sub(_sub(sppr, "a:solidFill"), "a:srgbClr", val=_hex(frame.fill))
+    if frame.opacity < 1:  # a scrim: the background picture shows through
+        _sub(color, "a:alpha", val=str(round(frame.opacity * 100000)))
     _sub(_sub(sppr, "a:ln"), "a:noFill")
     _sub(sppr, "a:effectLst")
     style = _sub(sp, "p:style")
@@ -467,6 +469,8 @@ def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int
             elif ih > iw:
                 pic.crop_top = pic.crop_bottom = excess
             pic.auto_shape_type = MSO_SHAPE.OVAL
+        if frame.cover:  # a background: the picture fills its box, its overflow cropped evenly
+            _crop_to_cover(pic, frame.box)
         pic.name = frame.name
         cnvpr = pic._element._nvXxPr.cNvPr
         # alt text: no public API (python-pptx#1139); a decorative picture has none
@@ -530,6 +534,16 @@ def _table_cell(cell, frame: TextFrame, table: TableFrame, scene: DeckScene, par
     for p in txbody.findall(qn("a:p")):
         txbody.remove(p)
     _paragraphs(txbody, frame, scene, scene.fonts, part)
+
+
+def _crop_to_cover(pic, box: Box) -> None:
+    """Crop the picture so that, stretched to *box*, it keeps its proportions (CSS ``object-fit: cover``)."""
+    iw, ih = pic.image.size
+    image, frame = iw / ih, box.w / box.h
+    if image > frame:  # wider than the box: crop left and right
+        pic.crop_left = pic.crop_right = (1 - frame / image) / 2
+    elif image < frame:
+        pic.crop_top = pic.crop_bottom = (1 - image / frame) / 2
 
 
 class _Slides:

@@ -88,6 +88,7 @@ class ShapeFrame:
     shape: str  # rect | roundrect | ellipse
     fill: str
     role: str = "decoration"
+    opacity: float = 1.0  # below 1: a scrim over a background image
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class ImageFrame:
     role: str = "image"
     crop_circle: bool = False
     vector: str | None = None  # an SVG rendition the PDF uses instead, when there is one
+    cover: bool = False  # fill the box, cropping the picture's overflow (a background), rather than stretch
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ class SlideScene:
         logo repeated on content slides. Screen readers skip it: marked decorative in the PPTX, an
         artifact in the PDF (docs/accessibility.md)."""
         if isinstance(frame, ImageFrame):
-            return frame.role == "logo" and self.kind != "title"
+            return (frame.role == "logo" and self.kind != "title") or frame.role == "background"
         return frame.role == "decoration"
 
     def artifact(self, frame: Frame) -> bool:

@@ -60,6 +60,17 @@ class Kind:
     files: Callable[[dict[str, Any]], Iterable[tuple[Any, tuple[Any, ...]]]] | None = None
 
 
+#: the ``background`` field of the slides that may have a picture behind them (title, section, statement)
+BACKGROUND_DESCRIPTION = ("A picture behind the slide (PNG or JPEG beside deck.yaml), covering it, under the brand's "
+                          "scrim colour so the text keeps its contrast. Decorative: screen readers skip it.")
+
+
+def background_file(slide: dict[str, Any]) -> Iterable[tuple[Any, tuple[Any, ...]]]:
+    """The ``background`` picture a slide names (a :attr:`Kind.files` function)."""
+    if isinstance(slide.get("background"), str):
+        yield slide["background"], ("background",)
+
+
 _loaded: dict[str, Kind] = {}
 
 

@@ -128,7 +128,48 @@ class TableFrame:
         return tuple(cell for row in self.cells for cell in row)
 
 
-Frame = TextFrame | ShapeFrame | ImageFrame | TableFrame
+@dataclass(frozen=True)
+class QrFrame:
+    """A QR code drawn as vector shapes: dark modules on a light plate, the quiet zone kept (issue 16).
+
+    ``rows`` are the code's modules (``"1"`` dark) without the quiet zone; *box* is the plate,
+    quiet zone included, square. Both renderers draw :meth:`runs`, so both draw the same shapes.
+    """
+
+    name: str
+    box: Box
+    rows: tuple[str, ...]
+    dark: str
+    light: str
+    url: str  # what the code holds: its alternative text
+    border: int = 4  # the quiet zone, in modules (ISO/IEC 18004 asks for 4)
+    role: str = "image"
+
+    @property
+    def size(self) -> int:
+        """Modules across the plate, quiet zone included."""
+        return len(self.rows) + 2 * self.border
+
+    def runs(self) -> list[tuple[int, int, int]]:
+        """The dark modules as horizontal runs: (row, first column, length), in plate modules."""
+        out = []
+        for y, row in enumerate(self.rows):
+            x = 0
+            while x < len(row):
+                if row[x] == "1":
+                    end = row.index("0", x) if "0" in row[x:] else len(row)
+                    out.append((y + self.border, x + self.border, end - x))
+                    x = end
+                else:
+                    x += 1
+        return out
+
+    def svg_path(self) -> str:
+        """The runs as one SVG path in plate modules: ``M4 4h7v1h-7z…``."""
+        return "".join(f"M{x} {y}h{n}v1h-{n}z" for y, x, n in self.runs())
+
+
+Frame = TextFrame | ShapeFrame | ImageFrame | TableFrame | QrFrame
 
 
 def text_frames(frames: tuple[Frame, ...] | list[Frame]) -> list[TextFrame]:

@@ -41,7 +41,7 @@ Composed = tuple[str, list["Frame"], str]
 #: the kind modules, one per kind, in the order they are listed (schema, messages)
 MODULES: tuple[str, ...] = (
     "title", "bullets", "statement", "numbered", "figures", "quote",
-    "section", "schedule", "channels", "people", "image", "table", "columns",
+    "section", "schedule", "channels", "people", "image", "table", "columns", "qr",
 )
 
 

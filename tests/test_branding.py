@@ -503,8 +503,8 @@ def test_template_layout_without_title_placeholder_stops_the_build(project):
     bind_swiss_layout(project, "default", "Vide")
     result = run_cli("build", EXAMPLE_DIR, "--chapter", "ch", "--out", "out")
     assert result.exit_code == 1
-    # every kind but the two the chapter binds to layouts of their own (title, section)
-    assert f"Error: assets/brands/ch/brand.yaml:16:9: layout 'Vide' (for {len(ALL_KINDS) - 2} kinds) has no title " \
+    others = len(ALL_KINDS) - 2  # every kind but title and section, which have their own layouts
+    assert f"Error: assets/brands/ch/brand.yaml:16:9: layout 'Vide' (for {others} kinds) has no title " \
            "placeholder" in result.stderr
     assert result.stderr.count("Error:") == 1  # one message for the layout, not one per slide kind
     assert not (project / "out").exists()

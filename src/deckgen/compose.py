@@ -30,6 +30,7 @@ from .scene import (
     Frame,
     ImageFrame,
     Paragraph,
+    QrFrame,
     ShapeFrame,
     SlideScene,
     TextFrame,
@@ -152,6 +153,30 @@ class Composer:
         sharp = w / (placed.w / 72) >= LOGO_PNG_MIN_DPI
         return [ImageFrame("logo", placed, str(png), self.brand.spec.name,
                            role="logo", vector=str(svg) if svg and not sharp else None)]
+
+    def backdrop(self, file: str, scrim: str) -> list[Frame]:
+        """A background picture (*file* beside deck.yaml) covering the page, under a scrim of colour *scrim*.
+
+        The scrim's opacity is the brand's (``colors.scrim_opacity``); the contrast check takes the
+        text to sit on the scrim over black and over white, whatever the picture shows.
+        """
+        page = Box(0, 0, PAGE_W, PAGE_H)
+        return [ImageFrame("background", page, str(self.deck_dir / file), "", role="background", cover=True),
+                ShapeFrame("scrim", page, "rect", scrim, opacity=self.brand.spec.colors.scrim_opacity)]
+
+    def qr(self, name: str, url: str, box: Box) -> QrFrame:
+        """A QR code of *url* filling the square *box* (quiet zone included): the brand's dark colour on a
+        light plate (its background colour). The dark colour is the primary when it is dark enough for
+        a scanner (7:1 on the plate), else the text colour."""
+        import segno
+
+        from .contrast import ratio
+
+        code = segno.make(url, error="m", micro=False)
+        rows = tuple("".join("1" if v else "0" for v in row) for row in code.matrix)
+        light = self.c("background")
+        dark = self.c("primary") if ratio(self.c("primary"), light) >= 7 else self.c("text")
+        return QrFrame(name, box, rows, dark, light, url)
 
     # --- kinds ---------------------------------------------------------------------
     def compose(self) -> DeckScene:

@@ -62,17 +62,35 @@ def _covers(shape: ShapeFrame, frame: TextFrame) -> bool:
     return s.x <= x <= s.x + s.w and s.y <= y <= s.y + s.h
 
 
-def background_of(slide: SlideScene, frame: TextFrame) -> str:
-    """The colour *frame*'s text sits on: the last shape drawn before it under its middle, or the slide's."""
-    if frame.fill:  # a cell of a table, a caption on its band
-        return frame.fill
-    color = slide.background
+def backgrounds_of(slide: SlideScene, frame: TextFrame) -> list[str]:
+    """The colours *frame*'s text may sit on: the last shape drawn before it under its middle, or the slide's.
+
+    A translucent shape (the scrim over a background picture) gives two: its colour over black
+    and over white, the darkest and the lightest the picture beneath could make it.
+    """
+    if frame.fill:  # a cell of a table
+        return [frame.fill]
+    colors = [slide.background]
     for other in slide.frames:
         if other is frame:
             break
         if isinstance(other, ShapeFrame) and _covers(other, frame):
-            color = other.fill
-    return color
+            if other.opacity < 1:
+                colors = [_over(other.fill, under, other.opacity) for under in ("#000000", "#FFFFFF")]
+            else:
+                colors = [other.fill]
+    return colors
+
+
+def background_of(slide: SlideScene, frame: TextFrame) -> str:
+    """The colour *frame*'s text sits on (the first of :func:`backgrounds_of`)."""
+    return backgrounds_of(slide, frame)[0]
+
+
+def _over(color: str, under: str, opacity: float) -> str:
+    a = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(under[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x * opacity + y * (1 - opacity)):02X}" for x, y in zip(a, b))
 
 
 @dataclass(frozen=True)
@@ -95,7 +113,7 @@ def findings(scene: DeckScene) -> list[Finding]:
         for frame in text_frames(slide.frames):
             if slide.decorative(frame):
                 continue
-            bg = background_of(slide, frame)
+            grounds = backgrounds_of(slide, frame)
             for p in frame.paragraphs:
                 size = frame.size(p)
                 colors = {(p.color, p.bold or all(r.bold for r in p.runs if r.text.strip()))}
@@ -103,7 +121,7 @@ def findings(scene: DeckScene) -> list[Finding]:
                     colors |= {(frame.link_color, p.bold or r.bold) for r in p.runs if r.href}
                 for color, bold in sorted(colors):
                     large = is_large(size, bold)
-                    value = ratio(color, bg)
+                    value, bg = min((ratio(color, g), g) for g in grounds)
                     key = (color.upper(), bg.upper(), large)
                     if value < (LARGE_MINIMUM if large else NORMAL_MINIMUM) and key not in seen:
                         seen.add(key)

@@ -89,6 +89,7 @@ class ShapeFrame:
     shape: str  # rect | roundrect | ellipse
     fill: str
     role: str = "decoration"
+    opacity: float = 1.0  # below 1: a scrim over a background image
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class ImageFrame:
     role: str = "image"
     crop_circle: bool = False
     vector: str | None = None  # an SVG rendition the PDF uses instead, when there is one
+    cover: bool = False  # fill the box, cropping the picture's overflow (a background), rather than stretch
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,48 @@ class TableFrame:
         return tuple(cell for row in self.cells for cell in row)
 
 
-Frame = Union[TextFrame, ShapeFrame, ImageFrame, TableFrame, "ChartFrame"]
+@dataclass(frozen=True)
+class QrFrame:
+    """A QR code drawn as vector shapes: dark modules on a light plate, the quiet zone kept (issue 16).
+
+    ``rows`` are the code's modules (``"1"`` dark) without the quiet zone; *box* is the plate,
+    quiet zone included, square. Both renderers draw :meth:`runs`, so both draw the same shapes.
+    """
+
+    name: str
+    box: Box
+    rows: tuple[str, ...]
+    dark: str
+    light: str
+    url: str  # what the code holds: its alternative text
+    border: int = 4  # the quiet zone, in modules (ISO/IEC 18004 asks for 4)
+    role: str = "image"
+
+    @property
+    def size(self) -> int:
+        """Modules across the plate, quiet zone included."""
+        return len(self.rows) + 2 * self.border
+
+    def runs(self) -> list[tuple[int, int, int]]:
+        """The dark modules as horizontal runs: (row, first column, length), in plate modules."""
+        out = []
+        for y, row in enumerate(self.rows):
+            x = 0
+            while x < len(row):
+                if row[x] == "1":
+                    end = row.index("0", x) if "0" in row[x:] else len(row)
+                    out.append((y + self.border, x + self.border, end - x))
+                    x = end
+                else:
+                    x += 1
+        return out
+
+    def svg_path(self) -> str:
+        """The runs as one SVG path in plate modules: ``M4 4h7v1h-7z…``."""
+        return "".join(f"M{x} {y}h{n}v1h-{n}z" for y, x, n in self.runs())
+
+
+Frame = Union[TextFrame, ShapeFrame, ImageFrame, TableFrame, QrFrame, "ChartFrame"]
 
 
 def text_frames(frames: tuple[Frame, ...] | list[Frame]) -> list[TextFrame]:
@@ -185,7 +228,7 @@ class SlideScene:
         logo repeated on content slides. Screen readers skip it: marked decorative in the PPTX, an
         artifact in the PDF (docs/accessibility.md)."""
         if isinstance(frame, ImageFrame):
-            return frame.role == "logo" and self.kind != "title"
+            return (frame.role == "logo" and self.kind != "title") or frame.role == "background"
         return frame.role == "decoration"
 
     def artifact(self, frame: Frame) -> bool:

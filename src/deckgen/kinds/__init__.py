@@ -41,7 +41,7 @@ Composed = tuple[str, list["Frame"], str]
 #: the kind modules, one per kind, in the order they are listed (schema, messages)
 MODULES: tuple[str, ...] = (
     "title", "bullets", "statement", "numbered", "figures", "quote",
-    "section", "schedule", "channels", "people", "image", "table", "columns", "chart",
+    "section", "schedule", "channels", "people", "image", "table", "columns", "qr", "chart",
 )
 
 
@@ -58,6 +58,17 @@ class Kind:
     #: the files a slide names, from its raw YAML data (a dict): (name, path below the slide) pairs the
     #: loader checks (inside the deck folder, PNG or JPEG) together with the schema's problems
     files: Callable[[dict[str, Any]], Iterable[tuple[Any, tuple[Any, ...]]]] | None = None
+
+
+#: the ``background`` field of the slides that may have a picture behind them (title, section, statement)
+BACKGROUND_DESCRIPTION = ("A picture behind the slide (PNG or JPEG beside deck.yaml), covering it, under the brand's "
+                          "scrim colour so the text keeps its contrast. Decorative: screen readers skip it.")
+
+
+def background_file(slide: dict[str, Any]) -> Iterable[tuple[Any, tuple[Any, ...]]]:
+    """The ``background`` picture a slide names (a :attr:`Kind.files` function)."""
+    if isinstance(slide.get("background"), str):
+        yield slide["background"], ("background",)
 
 
 _loaded: dict[str, Kind] = {}

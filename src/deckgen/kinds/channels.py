@@ -10,9 +10,13 @@ from pydantic import Field
 from ..compose import BODY_BOTTOM, BODY_TOP, CONTENT_W, GAP, MX, Composer
 from ..formatting import escape_markup
 from ..markup import plain_text
-from ..model import Channel, SlideBase
+from ..model import Channel, SlideBase, Url
 from ..scene import Box, Frame, ShapeFrame
 from . import Kind
+
+
+#: the largest side of the QR code's plate beside the channels, in points
+QR_SIDE = 220.0
 
 
 class ChannelsSlide(SlideBase):
@@ -20,6 +24,8 @@ class ChannelsSlide(SlideBase):
     title: str
     channels: list[Channel] = Field(min_length=1, max_length=10)
     closing: str | None = None
+    qr: Url | None = Field(default=None, description="An address shown as a QR code beside the channels, "
+                                                     "e.g. the community's site.")
     _i18n = ("notes", "title", "closing")
 
 
@@ -29,7 +35,13 @@ def compose(c: Composer, s: ChannelsSlide) -> tuple[str, list[Frame], str]:
     cols = 1 if n <= 3 else 2
     rows = math.ceil(n / cols)
     bottom = BODY_BOTTOM - (40 if s.closing else 0)
-    cw = (CONTENT_W - (cols - 1) * GAP * 2) / cols
+    width = CONTENT_W
+    if s.qr:  # the code at the right, as tall as the channels' area allows
+        side = min(QR_SIDE, bottom - BODY_TOP)
+        width -= side + GAP * 2
+        frames.append(c.qr("qr", s.qr, Box(MX + CONTENT_W - side, BODY_TOP + (bottom - BODY_TOP - side) / 2,
+                                            side, side)))
+    cw = (width - (cols - 1) * GAP * 2) / cols
     rh = (bottom - BODY_TOP) / rows
     for i, ch in enumerate(s.channels):
         col, r = divmod(i, rows)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ..compose import Composer, hex_mix
 from ..markup import plain_text
 from ..model import SlideBase
 from ..scene import Box, Frame, ShapeFrame
-from . import Kind
+from . import BACKGROUND_DESCRIPTION, Kind, background_file
 
 
 class SectionSlide(SlideBase):
@@ -16,14 +18,16 @@ class SectionSlide(SlideBase):
     title: str
     subtitle: str | None = None
     body: str | None = None
+    background: str | None = Field(default=None, description=BACKGROUND_DESCRIPTION)
     _i18n = ("notes", "title", "subtitle", "body")
 
 
 def compose(c: Composer, s: SectionSlide) -> tuple[str, list[Frame], str]:
     on = c.c("on_primary")
-    frames: list[Frame] = [ShapeFrame("disc", Box(-160, 300, 420, 420), "ellipse",
-                                      hex_mix(on, c.c("secondary"), 0.12)),
-                           ShapeFrame("rule", Box(96, 150, 80, 6), "rect", c.c("accent"))]
+    frames: list[Frame] = (c.backdrop(s.background, c.brand.spec.colors.scrim or c.c("secondary")) if s.background
+                           else [ShapeFrame("disc", Box(-160, 300, 420, 420), "ellipse",
+                                            hex_mix(on, c.c("secondary"), 0.12))])
+    frames.append(ShapeFrame("rule", Box(96, 150, 80, 6), "rect", c.c("accent")))
     frames.append(c.text("title", Box(96, 170, 768, 100),
                          [c.para(s.title, 54, on, font="heading", bold=True, link_tags=False)],
                          field="title", valign="bottom", role="title"))
@@ -36,4 +40,4 @@ def compose(c: Composer, s: SectionSlide) -> tuple[str, list[Frame], str]:
     return c.c("secondary"), frames, plain_text(c.runs(s.title))
 
 
-KIND = Kind("section", SectionSlide, compose)
+KIND = Kind("section", SectionSlide, compose, files=background_file)

@@ -12,7 +12,7 @@ from ..formatting import escape_markup
 from ..markup import plain_text
 from ..model import Clock, SlideBase, _check_end
 from ..scene import Box, Frame, ShapeFrame
-from . import Kind
+from . import BACKGROUND_DESCRIPTION, Kind, background_file
 
 
 class TitleSlide(SlideBase):
@@ -24,6 +24,7 @@ class TitleSlide(SlideBase):
     start: Clock | None = None
     end: Clock | None = None
     hashtag: str | None = Field(default=None, pattern=r"^#\w+$")
+    background: str | None = Field(default=None, description=BACKGROUND_DESCRIPTION)
     _i18n = ("notes", "title", "subtitle", "event")
 
     @field_validator("end")
@@ -34,10 +35,14 @@ class TitleSlide(SlideBase):
 
 def compose(c: Composer, s: TitleSlide) -> tuple[str, list[Frame], str]:
     on = c.c("on_primary")
-    frames: list[Frame] = [
-        ShapeFrame("disc", Box(610, -150, 560, 560), "ellipse", c.c("secondary")),
-        ShapeFrame("dot", Box(560, 330, 150, 150), "ellipse", c.c("accent")),
-    ]
+    frames: list[Frame]
+    if s.background:  # the picture instead of the brand's circles
+        frames = c.backdrop(s.background, c.brand.spec.colors.scrim or c.c("primary"))
+    else:
+        frames = [
+            ShapeFrame("disc", Box(610, -150, 560, 560), "ellipse", c.c("secondary")),
+            ShapeFrame("dot", Box(560, 330, 150, 150), "ellipse", c.c("accent")),
+        ]
     frames.append(c.text("title", Box(64, 92, 560, 120),
                          [c.para(s.title, 92, on, font="heading", bold=True, link_tags=False)],
                          field="title", valign="bottom", role="title", min_scale=0.6))
@@ -61,4 +66,4 @@ def compose(c: Composer, s: TitleSlide) -> tuple[str, list[Frame], str]:
     return c.c("primary"), frames, plain_text(c.runs(s.title))
 
 
-KIND = Kind("title", TitleSlide, compose)
+KIND = Kind("title", TitleSlide, compose, files=background_file)

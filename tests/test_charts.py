@@ -556,3 +556,30 @@ def test_a_changed_csv_file_rebuilds_and_redraws_its_chart(write_deck, project):
     write_csv(project, folder, "country,members\nGermany,42\n")
     (update,) = [p for _, p in live.refresh([csv_file.resolve()])]
     assert list(update["slides"]) == ["0"]  # the chart slide of the CSV file only (counted from 0)
+
+
+# --- the example yearly report ---------------------------------------------------------------------------
+
+
+REPORT = Path("decks") / "hcsmeu-yearly-report"
+
+
+@pytest.mark.parametrize(("locale", "names", "first"), [
+    ("en", ["Tweetups", "Quarterly meetings"], "Sep 2010"),
+    ("fr", ["Tweetups", "Rencontres trimestrielles"], "sept. 2010"),
+])
+def test_the_yearly_report_has_its_chart_in_both_locales(project, locale, names, first):
+    shutil.copytree(Path(__file__).parents[1] / REPORT, project / REPORT)
+    run_cli_ok("build", REPORT, "--out", "out", "--locale", locale, "--strict")
+    pptx = project / "out" / REPORT.name / locale / f"{REPORT.name}-{locale}.pptx"
+    (frame,) = [sh for s in Presentation(pptx).slides for sh in s.shapes if sh.has_chart]
+    chart = frame.chart
+    assert chart.chart_type == XL_CHART_TYPE.COLUMN_STACKED
+    assert [s.name for s in chart.plots[0].series] == names
+    categories = list(chart.plots[0].categories)
+    assert len(categories) == 12 and categories[0] == first
+    assert list(chart.plots[0].series[0].values) == [1] * 12  # a tweetup every month
+    assert [i for i, v in enumerate(chart.plots[0].series[1].values) if v] == [2, 5, 8]  # Nov, Feb, May
+    strings, rows = _workbook(chart)
+    assert names[1] in strings and all(f is None for r in rows for _, _, f in r)
+    assert (chart.value_axis.maximum_scale, chart.value_axis.major_unit) == (2, 1)  # counts: whole ticks

@@ -247,7 +247,7 @@ def nice_step(raw: float) -> float:
     return _clean(10 * power)  # pragma: no cover - 10 always qualifies
 
 
-def nice_scale(low: float, high: float, max_ticks: int = 6) -> Scale:
+def nice_scale(low: float, high: float, max_ticks: int = 6, integer: bool = False) -> Scale:
     """A scale from 0 (or below, for negative values) covering *low*…*high* in at most *max_ticks* intervals.
 
     >>> nice_scale(2, 9)
@@ -256,11 +256,15 @@ def nice_scale(low: float, high: float, max_ticks: int = 6) -> Scale:
     Scale(minimum=0.0, maximum=1250.0, step=250.0)
     >>> nice_scale(-3, 8)
     Scale(minimum=-4.0, maximum=8.0, step=2.0)
+    >>> nice_scale(0, 2, integer=True)
+    Scale(minimum=0.0, maximum=2.0, step=1.0)
     """
     low, high = min(low, 0.0), max(high, 0.0)
     if high == low:
         high = low + 1.0
     step = nice_step((high - low) / max_ticks)
+    if integer:  # counts: no tick at 0.5 of a tweetup
+        step = max(step, 1.0)
     return Scale(_clean(math.floor(low / step + 1e-9) * step), _clean(math.ceil(high / step - 1e-9) * step), step)
 
 
@@ -382,7 +386,10 @@ def alt_text(kind: str, stacked: bool, subject: str, table: Table, names: tuple[
         if not present:
             continue
         low, high = number(min(present)), number(max(present))
-        ranges.append(say.chart_series(name, low, high) if len(table.series) > 1 else say.chart_values(low, high))
+        if low == high:  # the same number throughout: "Tweetups: 1", not "from 1 to 1"
+            ranges.append(say.chart_share(name, low))
+        else:
+            ranges.append(say.chart_series(name, low, high) if len(table.series) > 1 else say.chart_values(low, high))
     return say.chart_alt("stacked-" + kind if stacked else kind, subject,
                          _category_range(table, long, fmt, say), fmt.list(ranges))
 
@@ -467,7 +474,8 @@ class _Layout:
     def top_legend(self, entries: list[tuple[str, str]]) -> float:
         """A one-line legend centred above the plot; returns its height."""
         size = self.style.legend_size
-        sw, gap, between = size * 0.75, size * 0.4, size * 1.4
+        # a swatch, a small gap and the name, as PowerPoint and LibreOffice lay out a legend entry
+        sw, gap, between = size * 0.6, size * 0.25, size * 0.8
         widths = [sw + gap + self.w(n, size) for n, _ in entries]
         total = sum(widths) + between * (len(entries) - 1)
         if total > self.box.w:
@@ -499,11 +507,12 @@ class _Layout:
     def category(self) -> _Placed:
         st, box = self.style, self.box
         values = [v for s in self.series for v in s.values if v is not None]
+        integer = not self.number.percent and all(float(v).is_integer() for v in values)
         if self.stacked:
             sums = [sum(s.values[i] or 0 for s in self.series) for i in range(len(self.categories))]
-            scale = nice_scale(0, max(sums))
+            scale = nice_scale(0, max(sums), integer=integer)
         else:
-            scale = nice_scale(min(values), max(values))
+            scale = nice_scale(min(values), max(values), integer=integer)
         ticks = [self.number(t, scale.decimals) for t in scale.ticks]
         top = box.y + (self.top_legend([(s.name, s.color) for s in self.series]) if self.legend else 0)
         line_h = st.axis_size * 1.2

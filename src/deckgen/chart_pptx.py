@@ -28,12 +28,13 @@ from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION, XL_TICK_MARK
+from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE,
+                             XL_TICK_LABEL_POSITION, XL_TICK_MARK)
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 from xlsxwriter import Workbook
 
-from .charts import contrast_text
+from .charts import ChartStyle, contrast_text
 from .scene import ChartFrame
 
 _TYPES = {
@@ -138,7 +139,7 @@ def _axes(chart: Any, frame: ChartFrame) -> None:
     values.major_tick_mark = values.minor_tick_mark = XL_TICK_MARK.NONE
     values.tick_labels.number_format = frame.axis_format
     values.tick_labels.number_format_is_linked = False
-    _font(values.tick_labels.font, frame, 13.0, frame.axis_color)  # the composer's axis_size for values
+    _font(values.tick_labels.font, frame, ChartStyle.axis_size, frame.axis_color)  # value ticks keep their size
     categories = chart.category_axis
     categories.major_tick_mark = categories.minor_tick_mark = XL_TICK_MARK.NONE
     categories.format.line.color.rgb = _rgb(frame.axis_color)

@@ -471,6 +471,9 @@ class _Layout:
                                     bold))
 
     # --- legend ---------------------------------------------------------------------------------
+    #: space above a legend at the top of the chart: where office suites put it (measured in LibreOffice)
+    LEGEND_TOP = 10.5
+
     def top_legend(self, entries: list[tuple[str, str]]) -> float:
         """A one-line legend centred above the plot; returns its height."""
         size = self.style.legend_size
@@ -481,13 +484,13 @@ class _Layout:
         if total > self.box.w:
             self.problems.append("the legend is wider than the chart; shorten the series' names")
         x = self.box.x + max(0.0, (self.box.w - total) / 2)
-        y = self.box.y
+        y = self.box.y + self.LEGEND_TOP
         for (label, color), width in zip(entries, widths):
             self.marks.append(ChartMark("swatch", color, -1, box=Box(round(x, 2), round(y + size * 0.25, 2),
                                                                        sw, sw)))
             self.text(x + sw + gap, y + size * 0.95, label, size, "start", role="legend")
             x += width + between
-        return size * 1.2 + 12
+        return self.LEGEND_TOP + size * 1.2 + 12
 
     def side_legend(self, entries: list[tuple[str, str]], right: float) -> float:
         """A legend in a column at the right of the box; returns its width."""
@@ -558,6 +561,11 @@ class _Layout:
             size -= 0.5
         return size
 
+    #: where office suites put axis labels: their gap beside the plot, and how far below it a label's
+    #: first line starts (measured in LibreOffice, so that the PDF and the PPTX's chart agree)
+    BESIDE = 4.0
+    BELOW = 5.5
+
     def _value_axis(self, plot: Box, scale: Scale, ticks: list[str], horizontal: bool) -> None:
         st = self.style
         for t, label in zip(scale.ticks, ticks):
@@ -565,11 +573,11 @@ class _Layout:
             if horizontal:
                 x = round(plot.x + p * plot.w, 2)
                 self.grid.append((x, plot.y, x, round(plot.y + plot.h, 2)))
-                self.text(x, plot.y + plot.h + st.axis_size * 1.2 + 2, label, st.axis_size, "middle", st.muted)
+                self.text(x, plot.y + plot.h + st.axis_size * 1.2 + self.BELOW, label, st.axis_size, "middle", st.muted)
             else:
                 y = round(plot.y + plot.h - p * plot.h, 2)
                 self.grid.append((plot.x, y, round(plot.x + plot.w, 2), y))
-                self.text(plot.x - 8, y + st.axis_size * 0.35, label, st.axis_size, "end", st.muted)
+                self.text(plot.x - self.BESIDE, y + st.axis_size * 0.35, label, st.axis_size, "end", st.muted)
 
     def _category_axis(self, plot: Box, horizontal: bool, skip: int) -> None:
         n, st = len(self.categories), self.style
@@ -578,10 +586,10 @@ class _Layout:
                 continue
             if horizontal:  # first category at the top, as it is read
                 y = plot.y + (i + 0.5) * plot.h / n
-                self.text(plot.x - 8, y + self.axis_size * 0.35, c, self.axis_size, "end", st.text)
+                self.text(plot.x - self.BESIDE, y + self.axis_size * 0.35, c, self.axis_size, "end", st.text)
             else:
                 x = plot.x + (i + 0.5) * plot.w / n
-                self.text(x, plot.y + plot.h + self.axis_size * 1.2 + 2, c, self.axis_size, "middle", st.text)
+                self.text(x, plot.y + plot.h + self.axis_size * 1.2 + self.BELOW, c, self.axis_size, "middle", st.text)
 
     #: the gap between groups of bars, as a percentage of a bar's width (OOXML's gapWidth)
     GAP_WIDTH = 60

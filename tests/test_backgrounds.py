@@ -73,7 +73,8 @@ def test_the_contrast_check_takes_the_scrim_over_any_picture(project: Path, writ
     deck = _deck(project, write_deck)
     result = run_cli("build", deck, "--out", "out", "--strict")
     assert result.exit_code == 1
-    assert re.search(r"slide cover \[en\]: large text in colors\.accent #F4A259 on #[0-9A-F]{6} .*has a contrast "
+    assert re.search(r"slide cover \[en\]: large text in colors\.accent #F4A259 on #[0-9A-F]{6} \(the scrim #072F40 at "
+                     r"scrim_opacity 0\.5 over a light background picture\) .*has a contrast "
                      r"of [0-9.]+:1, below the 3:1", result.stderr), result.stderr
 
 

@@ -502,6 +502,32 @@ def test_table_cells_are_shown_as_typed(project: Path, inproc: None, source: str
     assert "49" not in pdf_text(pdf)
 
 
+# --- QR codes (issue 16): the address is data in both formats, never markup -----------------------
+
+QR_ADDRESSES = [
+    ("quotes-and-tags", 'https://example.org/"><script>alert(1)</script>'),
+    ("jinja", "https://example.org/{{7*7}}?a=1&b=2"),
+    ("xml-specials", "https://example.org/?q=<![CDATA[x]]>&amp;"),
+]
+
+
+@pytest.mark.parametrize("name, url", table(QR_ADDRESSES))
+def test_qr_addresses_are_encoded_and_described_as_typed(project: Path, inproc: None, name: str, url: str) -> None:
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: qr
+          title: Code
+          url: {q(url)}
+        """))
+    result = run_cli("build", deck, "--out", "out")
+    assert_ok(result)
+    pptx, pdf = outputs(project)
+    group = next(s for s in Presentation(str(pptx)).slides[0].shapes if s.name == "qr")
+    assert group._element.xpath("./p:nvGrpSpPr/p:cNvPr/@descr")[0] == url
+    assert squash(url) in squash(pdf_text(pdf))  # the address under the code, as typed
+    assert "49" not in pdf_text(pdf)
+
+
 # --- control characters: invalid in XML (PPTX) ----------------------------------------------------
 
 CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"]

@@ -98,3 +98,11 @@ def test_an_address_that_is_not_a_web_address_is_a_located_error(project: Path, 
     result = run_cli("build", deck, "--out", "out")
     assert result.exit_code == 1
     assert re.search(r"deck\.yaml:9:\d+", result.stderr) and "url" in result.stderr, result.stderr
+
+
+def test_an_address_too_long_for_a_scannable_code_is_a_located_error(project: Path, write_deck) -> None:
+    long = "https://hcsmeu.com/" + "x" * 5000
+    deck = write_deck(DECK.replace(f'url: "{URL}"', f'url: "{long}"'))
+    result = run_cli("build", deck, "--out", "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"deck\.yaml:9:\d+: .*at most 300 characters", result.stderr), result.stderr

@@ -50,7 +50,7 @@ def test_the_picture_covers_the_slide_under_a_translucent_scrim(project: Path, w
         # 4:1 on 16:9: cropped left and right, proportions kept
         assert abs(picture.crop_left - (1 - (16 / 9) / 4) / 2) < 1e-3 and picture.crop_top == 0
         assert "decorative" in picture._element.xml
-        assert re.search(r'<a:srgbClr val="[0-9A-F]{6}">\s*<a:alpha val="85000"/>', scrim._element.xml)
+        assert re.search(r'<a:srgbClr val="[0-9A-F]{6}">\s*<a:alpha val="90000"/>', scrim._element.xml)
     names = [s.name for s in prs.slides[0].shapes]
     assert "disc" not in names  # the picture replaces the brand's circles
     pdf = PdfReader(project / "out/t/en/t-en.pdf")
@@ -69,11 +69,12 @@ def test_an_image_slide_has_caption_and_credit(project: Path, write_deck) -> Non
 def test_the_contrast_check_takes_the_scrim_over_any_picture(project: Path, write_deck) -> None:
     brand = project / "assets/brands/hcsmeu/brand.yaml"
     text = brand.read_text(encoding="utf-8")
-    brand.write_text(text.replace("scrim_opacity: 0.85", "scrim_opacity: 0.5"), encoding="utf-8")
+    brand.write_text(text.replace("scrim_opacity: 0.9", "scrim_opacity: 0.5"), encoding="utf-8")
     deck = _deck(project, write_deck)
     result = run_cli("build", deck, "--out", "out", "--strict")
     assert result.exit_code == 1
-    assert re.search(r"slide cover \[en\]: large text in colors\.accent #F4A259 on #[0-9A-F]{6} .*has a contrast "
+    assert re.search(r"slide cover \[en\]: large text in colors\.accent #F4A259 on #[0-9A-F]{6} \(the scrim #0B4F6C at "
+                     r"scrim_opacity 0\.5 over a light background picture\) .*has a contrast "
                      r"of [0-9.]+:1, below the 3:1", result.stderr), result.stderr
 
 

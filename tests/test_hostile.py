@@ -553,6 +553,32 @@ def test_chart_labels_are_shown_as_typed(project: Path, inproc: None, source: st
     assert "49" not in pdf_text(pdf)
 
 
+# --- QR codes (issue 16): the address is data in both formats, never markup -----------------------
+
+QR_ADDRESSES = [
+    ("quotes-and-tags", 'https://example.org/"><script>alert(1)</script>'),
+    ("jinja", "https://example.org/{{7*7}}?a=1&b=2"),
+    ("xml-specials", "https://example.org/?q=<![CDATA[x]]>&amp;"),
+]
+
+
+@pytest.mark.parametrize("name, url", table(QR_ADDRESSES))
+def test_qr_addresses_are_encoded_and_described_as_typed(project: Path, inproc: None, name: str, url: str) -> None:
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: qr
+          title: Code
+          url: {q(url)}
+        """))
+    result = run_cli("build", deck, "--out", "out")
+    assert_ok(result)
+    pptx, pdf = outputs(project)
+    group = next(s for s in Presentation(str(pptx)).slides[0].shapes if s.name == "qr")
+    assert group._element.xpath("./p:nvGrpSpPr/p:cNvPr/@descr")[0] == url
+    assert squash(url) in squash(pdf_text(pdf))  # the address under the code, as typed
+    assert "49" not in pdf_text(pdf)
+
+
 # --- control characters: invalid in XML (PPTX) ----------------------------------------------------
 
 CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"]
@@ -1318,8 +1344,15 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXT.m
                     st.sampled_from(["", "#tag", "http://x.org", "13:00", "2010-08-06", "x.png", "../x.png",
                                      "/etc/hostname", "pic\0.png", "GB", "@h", *SLIDE_KINDS]))
 keys = st.one_of(st.sampled_from(FIELD_NAMES), TEXT.map(lambda s: s[:8]))
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
-                      max_leaves=25)
+
+
+def _nested(inner: st.SearchStrategy) -> st.SearchStrategy:
+    # a named function, not a lambda: hypothesis (6.170.27) reads a lambda's source to check that it
+    # uses its argument, and misreads one that shares its line with other code
+    return st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5)
+
+
+values = st.recursive(scalars, _nested, max_leaves=25)
 slide = st.dictionaries(st.sampled_from(FIELD_NAMES), values, max_size=6).flatmap(
     lambda d: st.sampled_from([*SLIDE_KINDS, "nope"]).map(lambda kind: {"kind": kind, **d}))
 deck_data = st.fixed_dictionaries(
@@ -2334,12 +2367,16 @@ _PLURAL_OPS = ["==", "!=", "<", ">", "<=", ">=", "+", "/", "%", "&&", "||"]
 def _plural_expressions(depth: int = 4) -> st.SearchStrategy[str]:
     """Plural expressions of the gettext grammar without - and * (so no value wraps around 2^64)."""
     leaf = st.one_of(st.just("n"), st.integers(0, 10**6).map(str))
-    return st.recursive(leaf, lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(_PLURAL_OPS), inner).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
-        inner.map(lambda e: f"({e})"),
-        inner.map(lambda e: f"!({e})"),  # "!n < n": c2py reads it as not (n < n), C as (!n) < n
-        st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
-    ), max_leaves=12)
+
+    def compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:  # named: see _nested
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(_PLURAL_OPS), inner).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+            inner.map(lambda e: f"({e})"),
+            inner.map(lambda e: f"!({e})"),  # "!n < n": c2py reads it as not (n < n), C as (!n) < n
+            st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
+        )
+
+    return st.recursive(leaf, compound, max_leaves=12)
 
 
 @PROPERTIES

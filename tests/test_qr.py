@@ -98,3 +98,26 @@ def test_an_address_that_is_not_a_web_address_is_a_located_error(project: Path, 
     result = run_cli("build", deck, "--out", "out")
     assert result.exit_code == 1
     assert re.search(r"deck\.yaml:9:\d+", result.stderr) and "url" in result.stderr, result.stderr
+
+
+def test_an_address_too_long_for_a_scannable_code_is_a_located_error(project: Path, write_deck) -> None:
+    long = "https://hcsmeu.com/" + "x" * 5000
+    deck = write_deck(DECK.replace(f'url: "{URL}"', f'url: "{long}"'))
+    result = run_cli("build", deck, "--out", "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"deck\.yaml:9:\d+: .*at most 300 characters", result.stderr), result.stderr
+
+
+def test_the_pptx_thumbnail_draws_codes_and_tables_too(project: Path, write_deck, tmp_path: Path) -> None:
+    from test_table import TABLE_DECK, compose_source
+
+    from deckgen.thumbnail import draw_slide
+
+    scene = compose_source(project, write_deck(DECK))
+    draw_slide(scene.slides[0], scene, width=1280).save(tmp_path / "qr.png")
+    out = subprocess.run([_need("zbarimg"), "-q", "--raw", str(tmp_path / "qr.png")], capture_output=True, text=True)
+    assert out.stdout.splitlines() == [URL]
+    table = compose_source(project, write_deck(TABLE_DECK, name="tables"))
+    image = draw_slide(table.slides[0], table, width=480)
+    header = image.getpixel((40, 76))  # the header row, in the brand's primary colour
+    assert sum(abs(a - b) for a, b in zip(header, (11, 79, 108))) < 12, header

@@ -150,3 +150,19 @@ def test_the_table_is_composed_within_the_body(project: Path, write_deck) -> Non
     assert abs(sum(frame.widths) - frame.box.w) < 0.05 and abs(sum(frame.heights) - frame.box.h) < 0.05
     assert frame.box.y + frame.box.h <= BODY_BOTTOM
     assert all(c.overflow == 0 for c in frame.text_frames())
+
+
+def test_a_table_is_valid_for_an_editor_with_short_columns() -> None:
+    import json
+
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    from deckgen.model import deck_json_schema
+
+    validator = jsonschema.Draft202012Validator(deck_json_schema(), format_checker=jsonschema.FormatChecker())
+    text = TABLE_DECK.replace("      - {header: Share}", "      - Share")  # a column may be only its header
+    data = json.loads(json.dumps(YAML(typ="safe", pure=True).load(text), default=str))
+    assert [e.message for e in validator.iter_errors(data)] == []
+    data["slides"][0]["columns"][0]["format"] = "percent"
+    assert any("percent" in e.message for e in validator.iter_errors(data))

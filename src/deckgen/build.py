@@ -40,7 +40,7 @@ from .render_html import HtmlRenderer
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
 from .render_pptx import PptxTemplate, check_template, render_pptx
-from .scene import ChartFrame, DeckScene, TextFrame, text_frames
+from .scene import ChartFrame, DeckScene, text_frames
 from .incremental import Fingerprints, Manifest, format_key
 from .interrupts import check
 from .workers import PdfJob, render_job, result

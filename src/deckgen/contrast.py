@@ -139,6 +139,14 @@ def _name(color: str, brand: Brand, roles: tuple[str, ...]) -> tuple[str, Locati
             if where is None and role == "link":
                 where = brand.location("colors", "primary")
             return f"colors.{role} {color.upper()}", where
+    colors = brand.spec.colors
+    opacity = colors.scrim_opacity
+    for scrim in dict.fromkeys(filter(None, (colors.scrim, colors.scrim_light, *(brand.color(r) for r in roles)))):
+        for under, picture in (("#000000", "a dark"), ("#FFFFFF", "a light")):
+            if _over(scrim, under, opacity).upper() == color.upper():
+                return (f"{color.upper()} (the scrim {scrim.upper()} at scrim_opacity {opacity:g} over {picture} "
+                        "background picture)", brand.location("colors", "scrim_opacity")
+                        or brand.location("colors", "scrim"))
     return f"{color.upper()} (a tint of the brand's colours)", None
 
 

@@ -357,6 +357,8 @@ def deck_json_schema() -> dict[str, Any]:
     # the loader also accepts short forms: a bullet as plain text, a date or month as a string
     if "Item" in defs:
         defs["Item"] = {"anyOf": [{"type": "string"}, defs["Item"]], "title": "Item"}
+    if "Column" in defs:  # a table column may be only its header
+        defs["Column"] = {"anyOf": [{"type": "string"}, defs["Column"]], "title": "Column"}
     if "DatedItem" in defs:
         defs["DatedItem"] = {"anyOf": [{"type": "string", "format": "date"},
                                        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},

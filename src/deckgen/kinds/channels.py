@@ -24,7 +24,7 @@ class ChannelsSlide(SlideBase):
     title: str
     channels: list[Channel] = Field(min_length=1, max_length=10)
     closing: str | None = None
-    qr: Url | None = Field(default=None, description="An address shown as a QR code beside the channels, "
+    qr: Url | None = Field(default=None, max_length=300, description="An address shown as a QR code beside the channels, "
                                                      "e.g. the community's site.")
     _i18n = ("notes", "title", "closing")
 

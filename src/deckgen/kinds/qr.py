@@ -14,12 +14,14 @@ from . import Kind
 
 #: the side of the code's plate, quiet zone included, in points
 SIDE = 300.0
+#: the longest address made into a code: longer ones make codes too dense to scan from a slide
+MAX_QR_URL = 300
 
 
 class QrSlide(SlideBase):
     kind: Literal["qr"]
     title: str
-    url: Url = Field(description="The address the code holds, shown under the text too.")
+    url: Url = Field(max_length=MAX_QR_URL, description="The address the code holds, shown under the text too.")
     text: str | None = Field(default=None, description="Words beside the code, e.g. 'Scan to join us'.")
     _i18n = ("notes", "title", "text")
 

@@ -58,10 +58,10 @@ class Column(Model):
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", plain_text_of(text).lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", _unmarked(text).lower()).strip("-")
 
 
-def plain_text_of(text: str) -> str:
+def _unmarked(text: str) -> str:
     """*text* without markup characters (for ids)."""
     return re.sub(r"[*_`\\\[\]()#@^~]", "", text)
 

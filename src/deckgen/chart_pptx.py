@@ -42,7 +42,7 @@ _TYPES = {
     ("bar", False): XL_CHART_TYPE.BAR_CLUSTERED, ("bar", True): XL_CHART_TYPE.BAR_STACKED,
     ("line", False): XL_CHART_TYPE.LINE_MARKERS, ("pie", False): XL_CHART_TYPE.PIE,
 }
-#: the gap between groups of bars, as a percentage of a bar (the composer's ``_Layout.GAP_WIDTH``)
+#: the gap between groups of bars, as a percentage of a bar (the composer's ``chart_layout.Layout.GAP_WIDTH``)
 GAP_WIDTH = 60
 
 

@@ -492,7 +492,7 @@ def test_template_missing_a_layout_stops_the_build(project):
     result = run_cli("build", EXAMPLE_DIR, "--chapter", "ch", "--out", "out")
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "Error: assets/brands/ch/brand.yaml:16:9: slide kind 'section' is bound to layout 'Section', "
+        "Error: assets/brands/ch/brand.yaml:17:9: slide kind 'section' is bound to layout 'Section', "
         "which the template template.pptx does not have; its layouts are: ")
     for name in SWISS_TEMPLATE_LAYOUTS:
         assert f"'{name}' (" in result.stderr
@@ -504,7 +504,7 @@ def test_template_layout_without_title_placeholder_stops_the_build(project):
     result = run_cli("build", EXAMPLE_DIR, "--chapter", "ch", "--out", "out")
     assert result.exit_code == 1
     others = len(ALL_KINDS) - 2  # every kind but title and section, which have their own layouts
-    assert f"Error: assets/brands/ch/brand.yaml:16:9: layout 'Vide' (for {others} kinds) has no title " \
+    assert f"Error: assets/brands/ch/brand.yaml:17:9: layout 'Vide' (for {others} kinds) has no title " \
            "placeholder" in result.stderr
     assert result.stderr.count("Error:") == 1  # one message for the layout, not one per slide kind
     assert not (project / "out").exists()

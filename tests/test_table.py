@@ -166,3 +166,13 @@ def test_a_table_is_valid_for_an_editor_with_short_columns() -> None:
     assert [e.message for e in validator.iter_errors(data)] == []
     data["slides"][0]["columns"][0]["format"] = "percent"
     assert any("percent" in e.message for e in validator.iter_errors(data))
+
+
+def test_translators_see_the_room_of_each_cell(project: Path, write_deck) -> None:
+    deck = write_deck(TABLE_DECK)
+    run_cli_ok("i18n", "extract", deck)
+    with (project / deck / "locales/deck.pot").open("rb") as fh:
+        notes = {m.context: " ".join(m.auto_comments) for m in read_po(fh) if m.id}
+    assert re.search(r"room: its box \('rows\[3\]\.language'\) holds about \d+ characters",
+                     notes["chapters.rows.3.language"])
+    assert "('columns[4].header')" in notes["chapters.columns.members.header"]

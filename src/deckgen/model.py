@@ -3,9 +3,14 @@
 One pydantic model per YAML object.  Every model forbids unknown fields, so a
 typo is an error with its line, not a silently ignored key.  Which fields hold
 translatable text is declared once per model in ``_i18n`` (a tuple of field
-names); the extractor and the localiser both walk those, so what is extracted is
-exactly what is translated.  Everything else is data (dates, times, numbers,
-country codes, handles, URLs) and is formatted per locale, never translated.
+names), plus, where it depends on other fields (a table's text cells, not its
+numbers), a model's ``i18n_items()``; the extractor and the localiser both walk
+those, so what is extracted is exactly what is translated.  Everything else is
+data (dates, times, numbers, country codes, handles, URLs) and is formatted per
+locale, never translated.
+
+The slide kinds live in :mod:`deckgen.kinds`, one module each; this module holds
+their shared parts and builds the union of slides from the registry.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ EXAMPLE_SLIDES = [
 ]
 EXAMPLE_TITLES = [title for _, _, title in EXAMPLE_SLIDES]
 ALL_KINDS = ["title", "bullets", "statement", "numbered", "figures", "quote",
-             "section", "schedule", "channels", "people", "image"]
+             "section", "schedule", "channels", "people", "image", "table", "columns", "qr", "chart"]
 
 
 def copy_project(dest: Path) -> Path:

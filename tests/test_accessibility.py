@@ -291,3 +291,21 @@ def test_an_image_without_alt_is_a_warning_and_an_error_when_strict(write_deck, 
     strict = _deckgen("build", str(deck), "--out", "out", "--strict", "--force", cwd=project)
     assert strict.returncode == 1
     assert "Error: decks/t/deck.yaml:6:5" in strict.stderr and "Traceback" not in strict.stderr
+
+
+# --- the yearly report: tables, QR codes, a background picture (issue 16) ----------------------------
+
+
+def test_the_yearly_report_is_tagged_without_a_problem(project):
+    import shutil
+
+    shutil.copytree(REPO / "decks/hcsmeu-yearly-report", project / "decks/hcsmeu-yearly-report")
+    run_cli_ok("build", "decks/hcsmeu-yearly-report", "--locale", "en", "--format", "pdf", "--out", "out")
+    structure = read(project / "out/hcsmeu-yearly-report/en/hcsmeu-yearly-report-en.pdf")
+    assert structure.problems == []
+    # the table: a Table with its header row of TH (7 rows of 3 cells after it)
+    assert structure.counts["Table"] == 1 and structure.counts["TH"] == 3 and structure.counts["TD"] == 21
+    # the QR codes are figures whose alternative text is their address; the background is decoration
+    alts = [f.alt for f in structure.figures()]
+    assert alts.count("http://hcsmeu.com") == 2
+    assert "" not in alts and None not in alts

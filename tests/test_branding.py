@@ -23,7 +23,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from ruamel.yaml import YAML
 
-from conftest import EXAMPLE, EXAMPLE_DIR, EXAMPLE_SLIDES, EXAMPLE_TITLES, copy_project, run_cli, run_cli_ok
+from conftest import ALL_KINDS, EXAMPLE, EXAMPLE_DIR, EXAMPLE_SLIDES, EXAMPLE_TITLES, copy_project, run_cli, run_cli_ok
 from deckgen.brand import load_brand
 from deckgen.errors import DeckgenError
 from deckgen.build import BuildOptions, Builder, missing_glyphs, output_path
@@ -492,7 +492,7 @@ def test_template_missing_a_layout_stops_the_build(project):
     result = run_cli("build", EXAMPLE_DIR, "--chapter", "ch", "--out", "out")
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "Error: assets/brands/ch/brand.yaml:16:9: slide kind 'section' is bound to layout 'Section', "
+        "Error: assets/brands/ch/brand.yaml:17:9: slide kind 'section' is bound to layout 'Section', "
         "which the template template.pptx does not have; its layouts are: ")
     for name in SWISS_TEMPLATE_LAYOUTS:
         assert f"'{name}' (" in result.stderr
@@ -503,7 +503,8 @@ def test_template_layout_without_title_placeholder_stops_the_build(project):
     bind_swiss_layout(project, "default", "Vide")
     result = run_cli("build", EXAMPLE_DIR, "--chapter", "ch", "--out", "out")
     assert result.exit_code == 1
-    assert "Error: assets/brands/ch/brand.yaml:16:9: layout 'Vide' (for 9 kinds) has no title " \
+    others = len(ALL_KINDS) - 2  # every kind but title and section, which have their own layouts
+    assert f"Error: assets/brands/ch/brand.yaml:17:9: layout 'Vide' (for {others} kinds) has no title " \
            "placeholder" in result.stderr
     assert result.stderr.count("Error:") == 1  # one message for the layout, not one per slide kind
     assert not (project / "out").exists()

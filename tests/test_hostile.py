@@ -460,6 +460,125 @@ def test_addresses_are_shown_as_typed(typed: str) -> None:
     assert shown == typed.strip("<>")
 
 
+# --- table cells (issue 16): formulas and markup stay text in the native table and the PDF ----------
+
+CELL_LITERALS = [
+    ("formula-hyperlink", '=HYPERLINK("evil.example","click")'),
+    ("formula-dde", "=cmd|' /C calc'!A0"),
+    ("formula-plus", "+1+1"),
+    ("formula-at", "@SUM(1+1)"),
+    ("html", "<b>bold?</b>"),
+    ("jinja", "{{ 7*7 }}"),
+]
+
+
+@pytest.mark.parametrize("source", ["deck", "translation"])
+@pytest.mark.parametrize("name, text", table(CELL_LITERALS))
+def test_table_cells_are_shown_as_typed(project: Path, inproc: None, source: str, name: str, text: str) -> None:
+    cell = text if source == "deck" else "Cell text"
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: table
+          title: Table
+          columns: [Name, {{header: Count, format: number}}]
+          rows:
+            - [{q(cell)}, 3]
+        """))
+    locale = "en"
+    if source == "translation":
+        po = translate(project, deck, "fr", {"Cell text": text})
+        locale = "fr"
+        if any(r.href for r in parse(text)):  # @SUM is a handle: a translation may not add a link
+            assert_error(run_cli("build", deck, "--locale", locale, "--out", "out"),
+                         rf"{po.name}:\d+: the translation of 'Cell text' links to ")
+            return
+    result = run_cli("build", deck, "--locale", locale, "--out", "out")
+    assert_ok(result)
+    pptx, pdf = outputs(project, locale)
+    frame = next(s for s in Presentation(str(pptx)).slides[0].shapes if s.has_table)
+    assert frame.table.cell(1, 0).text == text  # a text run of the table, never a formula or a field
+    assert "<a:fld" not in frame._element.xml
+    assert squash(text) in squash(pdf_text(pdf))
+    assert "49" not in pdf_text(pdf)
+
+
+# --- chart labels (issue 16): formulas and markup stay text in the workbook, the chart and the PDF ---
+
+
+def _workbook_cells(pptx: Path) -> tuple[list[str], list[str]]:
+    """The embedded workbook of the deck's chart: its shared strings and every formula (none expected)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    chart = next(sh.chart for sh in Presentation(str(pptx)).slides[0].shapes if sh.has_chart)
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(chart.part.chart_workbook.xlsx_part.blob)) as z:
+        strings = ["".join(si.itertext()) for si in etree.fromstring(z.read("xl/sharedStrings.xml"))]
+        formulas = [f.text or "" for f in etree.fromstring(z.read("xl/worksheets/sheet1.xml")).iter(f"{main}f")]
+    return strings, formulas
+
+
+@pytest.mark.parametrize("source", ["csv", "deck", "translation"])
+@pytest.mark.parametrize("name, text", table(CELL_LITERALS))
+def test_chart_labels_are_shown_as_typed(project: Path, inproc: None, source: str, name: str, text: str) -> None:
+    label = text if source == "deck" else "Label"
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: chart
+          title: Chart
+          type: column
+          {"data: data.csv" if source == "csv" else f"categories: [{q(label)}, b]"}
+          {"" if source == "csv" else f"series: [{{name: {q(label)}, values: [3, 4]}}]"}
+        """))
+    if source == "csv":
+        cell = '"' + text.replace('"', '""') + '"'
+        (project / deck / "data.csv").write_text(f"x,{cell}\n{cell},3\nb,4\n", encoding="utf-8")
+    locale = "en"
+    if source == "translation":
+        translate(project, deck, "fr", {"Label": text})
+        locale = "fr"
+    result = run_cli("build", deck, "--locale", locale, "--out", "out")
+    if source == "translation" and any(r.href for r in parse(text)):  # @SUM is a handle: no link may be added
+        assert result.exit_code == 1 and "links to" in result.stderr
+        return
+    assert_ok(result)
+    pptx, pdf = outputs(project, locale)
+    strings, formulas = _workbook_cells(pptx)
+    assert text in strings and formulas == []  # the category and the series name: one plain shared string
+    chart = next(sh.chart for sh in Presentation(str(pptx)).slides[0].shapes if sh.has_chart)
+    assert list(chart.plots[0].categories)[0] == text and chart.plots[0].series[0].name == text
+    assert squash(text) in squash(pdf_text(pdf))
+    assert "49" not in pdf_text(pdf)
+
+
+# --- QR codes (issue 16): the address is data in both formats, never markup -----------------------
+
+QR_ADDRESSES = [
+    ("quotes-and-tags", 'https://example.org/"><script>alert(1)</script>'),
+    ("jinja", "https://example.org/{{7*7}}?a=1&b=2"),
+    ("xml-specials", "https://example.org/?q=<![CDATA[x]]>&amp;"),
+]
+
+
+@pytest.mark.parametrize("name, url", table(QR_ADDRESSES))
+def test_qr_addresses_are_encoded_and_described_as_typed(project: Path, inproc: None, name: str, url: str) -> None:
+    deck = write(project, deck_yaml(f"""\
+        - id: s
+          kind: qr
+          title: Code
+          url: {q(url)}
+        """))
+    result = run_cli("build", deck, "--out", "out")
+    assert_ok(result)
+    pptx, pdf = outputs(project)
+    group = next(s for s in Presentation(str(pptx)).slides[0].shapes if s.name == "qr")
+    assert group._element.xpath("./p:nvGrpSpPr/p:cNvPr/@descr")[0] == url
+    assert squash(url) in squash(pdf_text(pdf))  # the address under the code, as typed
+    assert "49" not in pdf_text(pdf)
+
+
 # --- control characters: invalid in XML (PPTX) ----------------------------------------------------
 
 CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"]
@@ -1226,8 +1345,15 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXT.m
                     st.sampled_from(["", "#tag", "http://x.org", "13:00", "2010-08-06", "x.png", "../x.png",
                                      "/etc/hostname", "pic\0.png", "GB", "@h", *SLIDE_KINDS]))
 keys = st.one_of(st.sampled_from(FIELD_NAMES), TEXT.map(lambda s: s[:8]))
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
-                      max_leaves=25)
+
+
+def _nested(inner: st.SearchStrategy) -> st.SearchStrategy:
+    # a named function, not a lambda: hypothesis (6.170.27) reads a lambda's source to check that it
+    # uses its argument, and misreads one that shares its line with other code
+    return st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5)
+
+
+values = st.recursive(scalars, _nested, max_leaves=25)
 slide = st.dictionaries(st.sampled_from(FIELD_NAMES), values, max_size=6).flatmap(
     lambda d: st.sampled_from([*SLIDE_KINDS, "nope"]).map(lambda kind: {"kind": kind, **d}))
 deck_data = st.fixed_dictionaries(
@@ -2242,12 +2368,16 @@ _PLURAL_OPS = ["==", "!=", "<", ">", "<=", ">=", "+", "/", "%", "&&", "||"]
 def _plural_expressions(depth: int = 4) -> st.SearchStrategy[str]:
     """Plural expressions of the gettext grammar without - and * (so no value wraps around 2^64)."""
     leaf = st.one_of(st.just("n"), st.integers(0, 10**6).map(str))
-    return st.recursive(leaf, lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(_PLURAL_OPS), inner).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
-        inner.map(lambda e: f"({e})"),
-        inner.map(lambda e: f"!({e})"),  # "!n < n": c2py reads it as not (n < n), C as (!n) < n
-        st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
-    ), max_leaves=12)
+
+    def compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:  # named: see _nested
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(_PLURAL_OPS), inner).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+            inner.map(lambda e: f"({e})"),
+            inner.map(lambda e: f"!({e})"),  # "!n < n": c2py reads it as not (n < n), C as (!n) < n
+            st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
+        )
+
+    return st.recursive(leaf, compound, max_leaves=12)
 
 
 @PROPERTIES

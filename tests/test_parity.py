@@ -26,6 +26,8 @@ DPI = 30  # 400 x 225 px per slide
 #: and at its worst slide (issue 15). Measured on the 22 decks of this test: means 2.0-2.5 and worst
 #: slides 3.3-4.9 (anti-aliasing, and the odd line LibreOffice wraps one word differently); before the
 #: shadows, link colours and chapter themes were fixed, the Swiss and German chapters reached 4.5 and 8.2.
+#: Since LibreOffice's extra pixel column is cropped instead of squeezed (issue 16), the 29 decks of
+#: the test measure means 1.2-2.0 and worst slides 1.5-4.2; the yearly report's chart slide below 1.8.
 MAX_MEAN_DIFF = 2.5
 MAX_SLIDE_DIFF = 5.0
 DECKS = sorted(p.parent.name for p in (REPO / "decks").glob("*/deck.yaml"))
@@ -58,7 +60,14 @@ def _pages(pdf: Path, out: Path, prefix: str) -> list[Image.Image]:
 
 def mean_diff(a: Image.Image, b: Image.Image) -> float:
     if a.size != b.size:
-        b = b.resize(a.size)
+        # LibreOffice's pages are 960.009 pt wide: one pixel more at this resolution. That pixel is
+        # cropped; squeezing the page into the other's width moved the right of every slide by up to
+        # a pixel (issue 16: the many bar edges of a chart doubled its difference)
+        if abs(a.width - b.width) <= 1 and abs(a.height - b.height) <= 1:
+            size = (min(a.width, b.width), min(a.height, b.height))
+            a, b = a.crop((0, 0, *size)), b.crop((0, 0, *size))
+        else:
+            b = b.resize(a.size)
     blur = ImageFilter.GaussianBlur(1)
     return ImageStat.Stat(ImageChops.difference(a.filter(blur), b.filter(blur))).mean[0]
 

@@ -36,6 +36,14 @@ class Colors(Model):
     muted: str | None = Field(default=None, pattern=HEX_COLOR_RE, description="Secondary text; default: text.")
     link: str | None = Field(default=None, pattern=HEX_COLOR_RE, description="Link colour; default: primary.")
     on_primary: str = Field(default="#FFFFFF", pattern=HEX_COLOR_RE, description="Text on primary backgrounds.")
+    scrim: str | None = Field(default=None, pattern=HEX_COLOR_RE,
+                              description="Laid over a background image of a title or section slide so its "
+                                          "text keeps its contrast; default: the slide's own colour.")
+    scrim_light: str | None = Field(default=None, pattern=HEX_COLOR_RE,
+                                    description="Laid over a background image of a statement slide (dark text); "
+                                                "default: background.")
+    scrim_opacity: float = Field(default=0.8, ge=0.5, le=1.0,
+                                 description="How opaque the scrim is, from 0.5 to 1 (1 hides the image).")
 
 
 class FontFamily(Model):

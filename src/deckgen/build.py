@@ -39,7 +39,7 @@ from .paths import DECKS_DIR, catalog_path, find_decks, output_path, project_roo
 from .render_html import HtmlRenderer
 from .render_pdf import PdfInfo, PdfRenderer, join_pdfs, part_of, parts
 from .model import SLIDE_KINDS
-from .scene import DeckScene, TextFrame
+from .scene import ChartFrame, DeckScene, text_frames
 from .incremental import Fingerprints, Manifest, format_key
 from .interrupts import check
 from .workers import PdfJob, render_job, result
@@ -134,8 +134,15 @@ def missing_glyphs(scene: DeckScene, brand: Brand) -> list[Problem]:
     out: list[Problem] = []
     for s in scene.slides:
         for f in s.frames:
-            if not isinstance(f, TextFrame):
-                continue
+            if isinstance(f, ChartFrame):  # a chart's labels are in the body font
+                font = brand.body.file()
+                missing = set().union(*(load_metrics(str(font)).missing(t.text) for t in f.texts))
+                if missing:
+                    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
+                    out.append(Problem(f"chart labels: the brand font {brand.body.family} ({font.name}) has no glyph "
+                                       f"for {shown}; the PDF would fall back to another font: change the label",
+                                       slide=f"{s.id} [{scene.locale}]"))
+        for f in text_frames(s.frames):
             lacking: dict[str, set[str]] = {}
             for p in f.paragraphs:
                 fam = brand.heading if p.font == "heading" else brand.body
@@ -163,11 +170,14 @@ def overflow_warnings(scene: DeckScene) -> list[Problem]:
     """One warning per text box still too long at its smallest allowed size."""
     out = []
     for s in scene.slides:
-        for f in s.frames:
-            if isinstance(f, TextFrame) and f.overflow > 0.005:
+        for f in text_frames(s.frames):
+            if f.overflow > 0.005:
                 out.append(Problem(f"{f.field or f.name} is {round(f.overflow * 100)}% too long for its box "
                                    "even at the smallest allowed size; shorten the text",
                                    slide=f"{s.id} [{scene.locale}]"))
+        for f in s.frames:
+            if isinstance(f, ChartFrame):  # what a chart could not show in full (issue 16)
+                out.extend(Problem(f"chart: {problem}", slide=f"{s.id} [{scene.locale}]") for problem in f.problems)
     return out
 
 

@@ -60,8 +60,8 @@ def _message_comment(m: DeckMessage, room: dict[tuple[str, str], str]) -> tuple[
     where = f"slide '{m.slide}' ({m.kind})" if m.slide else ("deck properties" if m.kind == "deck" else "event")
     lines = [f"{where}: {shorten(m.title, 60)}" if m.title and m.slide else where,
              f"field: {field_path(m.path[2:] if m.slide or m.kind == 'event' else m.path)}"]
-    if m.slide and (m.slide, field_path(m.path[2:])) in room:
-        lines.append(room[(m.slide, field_path(m.path[2:]))])
+    if m.slide and (m.slide, m.context) in room:
+        lines.append(room[(m.slide, m.context)])
     if m.plural:
         lines.append("counted phrase: give every plural form of your language")
     return tuple(lines)
@@ -242,6 +242,10 @@ def _message_frame(m: DeckMessage) -> list[str]:
     """Names of the composed frame a message may be drawn in (compose.py's ``field`` names)."""
     rest = m.path[2:]
     names = []
+    if len(rest) >= 3 and isinstance(rest[1], int):  # a table's cell (by its context) or column header
+        own = m.context.split(".")[1:]
+        names.append(re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", ".".join(own)))  # rows.3.language -> rows[3].language
+        names.append(f"{rest[0]}[{rest[1] + 1}].{rest[2]}")
     if len(rest) >= 2 and isinstance(rest[1], int):
         names.append(f"{rest[0]}[{rest[1] + 1}]")
     names.append(str(rest[0]))
@@ -251,18 +255,17 @@ def _message_frame(m: DeckMessage) -> list[str]:
 
 
 def room_notes(loaded: LoadedDeck, project: Path) -> dict[tuple[str, str], str]:
-    """For each (slide, field): how much text its box holds, from the composed source deck."""
+    """For each (slide, msgctxt): how much text its box holds, from the composed source deck."""
     from .brand import load_brand
     from .compose import capacity, compose_deck
     from .layouts import Phrases, Sandbox, environment, layout_path
-    from .scene import TextFrame
+    from .scene import text_frames
 
     brand = load_brand(loaded.deck.brand, project, loaded.location(("brand",)))
     env = environment(layout_path(loaded.directory, project), Sandbox())
     scene = compose_deck(loaded.deck, loaded.directory, brand, loaded.deck.language, Phrases(env))
     notes: dict[tuple[str, str], str] = {}
-    frames = {(s.id, f.field): f for s in scene.slides for f in s.frames
-              if isinstance(f, TextFrame) and f.field}
+    frames = {(s.id, f.field): f for s in scene.slides for f in text_frames(s.frames) if f.field}
     for m in deck_messages(loaded.deck):
         if not m.slide:
             continue
@@ -271,7 +274,7 @@ def room_notes(loaded: LoadedDeck, project: Path) -> dict[tuple[str, str], str]:
             if frame is None:
                 continue
             used = sum(len(r.text) for p in frame.paragraphs for r in p.runs)
-            notes[(m.slide, field_path(m.path[2:]))] = (
+            notes[(m.slide, m.context)] = (
                 f"room: its box ('{name}') holds about {capacity(frame, brand)} characters at full size "
                 f"({capacity(frame, brand, frame.min_scale)} shrunk to the smallest); the source text of "
                 f"the box has {used}")

@@ -1,7 +1,9 @@
-"""Lay out each slide kind: localised deck + brand → positioned frames.
+"""Lay out each slide: localised deck + brand → positioned frames.
 
-This is the single place where the look of a slide kind is decided (positions,
-sizes, colours).  Both renderers only draw what it returns, which is what keeps
+The :class:`Composer` holds what every kind shares: the page geometry, the header,
+footer and logo, text frames and their fitting.  Each kind's own layout (positions,
+sizes, colours) is its ``compose`` function in :mod:`deckgen.kinds`; the Composer
+dispatches to it.  Both renderers only draw what comes back, which is what keeps
 the PPTX and the PDF alike.  deckgen's own words (``today!``, the wording of a
 recurring rule) come from the layout ``phrases.j2``, translated by deckgen's own
 catalogs (:mod:`deckgen.phrasebook`).
@@ -9,36 +11,16 @@ catalogs (:mod:`deckgen.phrasebook`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PIL import Image
 
-from .brand import Brand
-from .events import occurrences
 from .formatting import Formatter, escape_markup
 from .markup import LinkStyle, Run, parse, plain_text
 from .measure import Piece, load_metrics, widest_word, wrap_lines
-from .model import (
-    BulletsSlide,
-    ChannelsSlide,
-    Deck,
-    Figure,
-    FiguresSlide,
-    ImageSlide,
-    Item,
-    NumberedSlide,
-    PeopleSlide,
-    QuoteSlide,
-    ScheduleSlide,
-    SectionSlide,
-    SlideBase,
-    StatementSlide,
-    TitleSlide,
-)
 from .scene import (
     LINE_HEIGHT,
     PAGE_H,
@@ -48,11 +30,16 @@ from .scene import (
     Frame,
     ImageFrame,
     Paragraph,
+    QrFrame,
     ShapeFrame,
     SlideScene,
     TextFrame,
     title_first,
 )
+
+if TYPE_CHECKING:  # imported for types only: the model loads the kinds, which import this module
+    from .brand import Brand
+    from .model import Deck, SlideBase
 
 # --- the shared geometry (points on a 960 x 540 page) --------------------------
 MX = 56.0  # side margin
@@ -72,7 +59,7 @@ class Phrases(Protocol):
     def __getattr__(self, name: str) -> Callable[..., str]: ...
 
 
-def _hex_mix(color: str, background: str, amount: float) -> str:
+def hex_mix(color: str, background: str, amount: float) -> str:
     """*color* laid over *background* at opacity *amount* (for tints)."""
     a = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
     b = [int(background[i:i + 2], 16) for i in (1, 3, 5)]
@@ -159,13 +146,37 @@ class Composer:
             return []
         with Image.open(png) as im:
             w, h = im.size
-        placed = _contain(box, w, h, align="right")
+        placed = contain(box, w, h, align="right")
         svg = self.brand.logos.get("svg" + suffix)
         # The PDF takes the SVG only where the PNG would look soft: WeasyPrint draws an SVG
         # again on every page (about a tenth of a slide's PDF time), an image once per file.
         sharp = w / (placed.w / 72) >= LOGO_PNG_MIN_DPI
         return [ImageFrame("logo", placed, str(png), self.brand.spec.name,
                            role="logo", vector=str(svg) if svg and not sharp else None)]
+
+    def backdrop(self, file: str, scrim: str) -> list[Frame]:
+        """A background picture (*file* beside deck.yaml) covering the page, under a scrim of colour *scrim*.
+
+        The scrim's opacity is the brand's (``colors.scrim_opacity``); the contrast check takes the
+        text to sit on the scrim over black and over white, whatever the picture shows.
+        """
+        page = Box(0, 0, PAGE_W, PAGE_H)
+        return [ImageFrame("background", page, str(self.deck_dir / file), "", role="background", cover=True),
+                ShapeFrame("scrim", page, "rect", scrim, opacity=self.brand.spec.colors.scrim_opacity)]
+
+    def qr(self, name: str, url: str, box: Box) -> QrFrame:
+        """A QR code of *url* filling the square *box* (quiet zone included): the brand's dark colour on a
+        light plate (its background colour). The dark colour is the primary when it is dark enough for
+        a scanner (7:1 on the plate), else the text colour."""
+        import segno
+
+        from .contrast import ratio
+
+        code = segno.make(url, error="m", micro=False)
+        rows = tuple("".join("1" if v else "0" for v in row) for row in code.matrix)
+        light = self.c("background")
+        dark = self.c("primary") if ratio(self.c("primary"), light) >= 7 else self.c("text")
+        return QrFrame(name, box, rows, dark, light, url)
 
     # --- kinds ---------------------------------------------------------------------
     def compose(self) -> DeckScene:
@@ -174,8 +185,9 @@ class Composer:
 
     def slide(self, slide: SlideBase, number: int, total: int) -> SlideScene:
         """Compose *slide*, the *number*-th of *total* (``deckgen serve`` composes only the slides that changed)."""
-        method: Callable[[SlideBase], tuple[str, list[Frame], str]] = getattr(self, f"_{slide.kind}")
-        background, frames, title = method(slide)
+        from .kinds import kind  # here: the kinds import this module
+
+        background, frames, title = kind(slide.kind).compose(self, slide)
         dark = background != self.c("background")
         if slide.kind != "title":
             frames += self.footer(number, total, on_dark=dark)
@@ -199,294 +211,6 @@ class Composer:
                                             "link", "on_primary")},
         )
 
-    def _title(self, s: TitleSlide) -> tuple[str, list[Frame], str]:
-        on = self.c("on_primary")
-        frames: list[Frame] = [
-            ShapeFrame("disc", Box(610, -150, 560, 560), "ellipse", self.c("secondary")),
-            ShapeFrame("dot", Box(560, 330, 150, 150), "ellipse", self.c("accent")),
-        ]
-        frames.append(self.text("title", Box(64, 92, 560, 120),
-                                [self.para(s.title, 92, on, font="heading", bold=True, link_tags=False)],
-                                field="title", valign="bottom", role="title", min_scale=0.6))
-        frames.append(self.text("subtitle", Box(64, 216, 540, 70),
-                                [self.para(s.subtitle, 26, on, link_tags=False)], field="subtitle", on_dark=True))
-        when = []
-        if s.date:
-            when.append(escape_markup(self.fmt.date(s.date)).replace("\\^", "^"))
-        time = self.fmt.when(s.start, s.end)
-        if time:
-            when.append(time)
-        paragraphs = [self.para(s.event, 26, self.c("accent"), bold=True, link_tags=False)]
-        if when:
-            paragraphs.append(self.para(" · ".join(when), 20, on, space_before=6))
-        frames.append(self.text("event", Box(64, 300, 520, 100), paragraphs, field="event", on_dark=True))
-        if s.hashtag:
-            frames.append(self.text("hashtag", Box(64, 430, 400, 50),
-                                    [self.para(s.hashtag, 32, self.c("accent"), font="heading", bold=True,
-                                               link_tags=False)], field="hashtag"))
-        frames += self.logo(Box(PAGE_W - 64 - 200, PAGE_H - 40 - 60, 200, 60))
-        return self.c("primary"), frames, plain_text(self.runs(s.title))
-
-    def _section(self, s: SectionSlide) -> tuple[str, list[Frame], str]:
-        on = self.c("on_primary")
-        frames: list[Frame] = [ShapeFrame("disc", Box(-160, 300, 420, 420), "ellipse",
-                                          _hex_mix(on, self.c("secondary"), 0.12)),
-                               ShapeFrame("rule", Box(96, 150, 80, 6), "rect", self.c("accent"))]
-        frames.append(self.text("title", Box(96, 170, 768, 100),
-                                [self.para(s.title, 54, on, font="heading", bold=True, link_tags=False)],
-                                field="title", valign="bottom", role="title"))
-        paragraphs = []
-        if s.subtitle:
-            paragraphs.append(self.para(s.subtitle, 26, on))
-        if s.body:
-            paragraphs.append(self.para(s.body, 26, on, space_before=12 if s.subtitle else 0))
-        frames.append(self.text("body", Box(96, 284, 768, 180), paragraphs, field="body", on_dark=True))
-        return self.c("secondary"), frames, plain_text(self.runs(s.title))
-
-    def _bullets(self, s: BulletsSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title)
-        paragraphs = []
-        if s.intro:
-            paragraphs.append(self.para(s.intro, 24, self.c("primary"), bold=True))
-
-        def add(items: list[Item], level: int) -> None:
-            for it in items:
-                size = 24 if level == 0 else 20
-                paragraphs.append(self.para(it.text, size, bullet="•", indent=26 + 28 * level,
-                                            level=level, bullet_color=self.c("secondary"),
-                                            space_before=12 if level == 0 else 4))
-                add(it.items, level + 1)
-
-        add(list(s.items), 0)
-        bottom = BODY_BOTTOM - (44 if s.closing else 0)
-        frames.append(self.text("body", Box(MX, BODY_TOP + 4, CONTENT_W, bottom - BODY_TOP - 4), paragraphs,
-                                field="items", min_scale=0.55))
-        if s.closing:
-            frames.append(self.text("closing", Box(MX, bottom + 6, CONTENT_W, 36),
-                                    [self.para(s.closing, 20, self.c("secondary"), bold=True)], field="closing"))
-        return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _statement(self, s: StatementSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title, s.kicker)
-        frames.append(ShapeFrame("bar", Box(MX, BODY_TOP + 6, 4, BODY_BOTTOM - BODY_TOP - 12), "rect",
-                                 self.c("secondary")))
-        size = 24 if len(s.paragraphs) == 1 else 19
-        paragraphs = [self.para(p, size, italic=len(s.paragraphs) > 1, space_before=12 if i else 0)
-                      for i, p in enumerate(s.paragraphs)]
-        frames.append(self.text("body", Box(MX + 24, BODY_TOP, CONTENT_W - 24, BODY_BOTTOM - BODY_TOP),
-                                paragraphs, field="paragraphs", valign="middle", min_scale=0.6))
-        return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _numbered(self, s: NumberedSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title, s.kicker)
-        paragraphs = []
-        if s.intro:
-            paragraphs.append(self.para(s.intro, 20, self.c("muted")))
-        for i, item in enumerate(s.items, start=1):
-            paragraphs.append(self.para(item, 20, bullet="number", number=i, indent=40,
-                                        bullet_color=self.c("secondary"), space_before=16))
-        frames.append(self.text("body", Box(MX, BODY_TOP, CONTENT_W, BODY_BOTTOM - BODY_TOP), paragraphs,
-                                field="items", min_scale=0.6))
-        return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _figure_paragraphs(self, f: Figure) -> list[Paragraph]:
-        fmt = self.fmt
-        out = []
-        # a counted label is chosen by localise(); an untranslated deck still has the pair
-        label = f.label if isinstance(f.label, str) else (f.label.one if f.value == 1 else f.label.other)
-        if f.value is not None:
-            number = fmt.number(int(f.value) if float(f.value).is_integer() else f.value)
-            if f.plus:
-                number = self.say.at_least(number)
-            out.append(self.para(escape_markup(number), 40, self.c("primary"), font="heading", bold=True))
-            out.append(self.para(label, 16, bold=True))
-        else:
-            out.append(self.para(label, 19, self.c("primary"), font="heading", bold=True))
-        details: list[str] = []
-        if f.detail:
-            details.append(f.detail)
-        if f.places:
-            details.append(fmt.list([
-                self.say.place_month(escape_markup(p.place), fmt.month(*map(int, p.month.split("-"))))
-                for p in f.places]))
-        if f.countries or f.more:
-            names = [fmt.country(c) for c in f.countries] + ([f.more] if f.more else [])
-            details.append(fmt.list(names))
-        if f.names:
-            details.append(fmt.list([escape_markup(n) for n in f.names]))
-        if f.links:
-            details.append(fmt.list([f"[{escape_markup(lk.text or lk.url)}]({lk.url})" for lk in f.links]))
-        for d in details:
-            out.append(self.para(d, 13, self.c("muted"), space_before=4))
-        return out
-
-    def _figures(self, s: FiguresSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title)
-        n = len(s.figures)
-        cols = n if n <= 4 else math.ceil(n / 2)
-        rows = math.ceil(n / cols)
-        bottom = BODY_BOTTOM - (40 if s.closing else 0)
-        cw = (CONTENT_W - (cols - 1) * GAP) / cols
-        ch = (bottom - BODY_TOP - (rows - 1) * GAP) / rows
-        tint = _hex_mix(self.c("primary"), self.c("background"), 0.07)
-        for i, f in enumerate(s.figures):
-            r, col = divmod(i, cols)
-            # centre a shorter last row
-            in_row = cols if r < rows - 1 else n - cols * (rows - 1)
-            offset = (cols - in_row) * (cw + GAP) / 2
-            box = Box(MX + offset + col * (cw + GAP), BODY_TOP + r * (ch + GAP), cw, ch)
-            frames.append(ShapeFrame(f"card-{i + 1}", box, "roundrect", tint))
-            frames.append(ShapeFrame(f"card-{i + 1}-mark", Box(box.x, box.y + 14, 4, 36), "rect",
-                                     self.c("accent")))
-            frames.append(self.text(f"figure-{i + 1}", Box(box.x + 16, box.y + 10, box.w - 28, box.h - 20),
-                                    self._figure_paragraphs(f), field=f"figures[{i + 1}]", min_scale=0.55))
-        if s.closing:
-            frames.append(self.text("closing", Box(MX, bottom + 6, CONTENT_W, 34),
-                                    [self.para(s.closing, 20, self.c("secondary"), bold=True, align="center")],
-                                    field="closing"))
-        return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _quote(self, s: QuoteSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title) if s.title else []
-        frames.append(self.text("quote-mark", Box(MX, 122, 90, 120),
-                                [self.para(escape_markup(self.say.quote_mark(self.fmt.quotes()[0])), 140, self.c("accent"),
-                                           font="heading", bold=True)],
-                                role="decoration"))
-        frames.append(self.text("quote", Box(MX + 100, 150, CONTENT_W - 130, 210),
-                                [self.para(s.text, 30, self.c("primary"), font="heading", bold=True,
-                                           italic=False)],
-                                field="text", valign="middle", min_scale=0.55))
-        who = f"**{escape_markup(s.author)}**"
-        if s.handle:
-            who += f" ({s.handle})"
-        parts = [who] + ([s.role] if s.role else [])
-        line = ", ".join(parts)
-        if s.country:
-            line += f" ({escape_markup(self.fmt.country(s.country))})"
-        frames.append(ShapeFrame("quote-rule", Box(MX + 100, 378, 40, 3), "rect", self.c("secondary")))
-        frames.append(self.text("attribution", Box(MX + 100, 390, CONTENT_W - 130, 70),
-                                [self.para(line, 18, self.c("muted"))], field="role"))
-        return self.c("background"), frames, plain_text(self.runs(s.title or s.text))
-
-    def _occurrence_text(self, occ) -> str:
-        fmt = self.fmt
-        if occ.date is not None:
-            text = fmt.capitalise(fmt.date(occ.date))
-        else:
-            text = fmt.month(*occ.month, capitalise=True)
-        if occ.today:
-            text = self.say.today(text, escape_markup(fmt.today()))
-        return text
-
-    def rule_text(self, ev: Any) -> str:
-        """The wording of a recurring event: ``Every 1st Wednesday of the month, 1:00 – 2:00 PM``."""
-        return self.fmt.capitalise(rule_words(ev, self.fmt, self.say))
-
-    def _schedule(self, s: ScheduleSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title)
-        events = [self.deck.event(e) for e in s.events]
-        cols = len(events)
-        cw = (CONTENT_W - (cols - 1) * GAP * 2) / cols
-        bottom = BODY_BOTTOM - (40 if s.closing else 0)
-        tint = _hex_mix(self.c("primary"), self.c("background"), 0.07)
-        for i, ev in enumerate(events):
-            x = MX + i * (cw + GAP * 2)
-            frames.append(ShapeFrame(f"event-{i + 1}-card", Box(x, BODY_TOP, cw, bottom - BODY_TOP), "roundrect",
-                                     tint))
-            paragraphs = [self.para(ev.title, 22, self.c("primary"), font="heading", bold=True, link_tags=False)]
-            if ev.recurrence is not None:
-                paragraphs.append(self.para(self.rule_text(ev), 16, self.c("muted"), space_before=4))
-            elif ev.description:
-                paragraphs.append(self.para(ev.description, 16, self.c("muted"), space_before=4))
-            where = ev.online or ev.place
-            if where:
-                paragraphs.append(self.para(where, 16, self.c("muted"), space_before=2))
-            for j, occ in enumerate(occurrences(ev, s.show)):
-                paragraphs.append(self.para(self._occurrence_text(occ), 19, bullet="•", indent=24,
-                                            bullet_color=self.c("secondary"), space_before=10 if j == 0 else 4))
-            frames.append(self.text(f"event-{i + 1}", Box(x + 20, BODY_TOP + 14, cw - 40, bottom - BODY_TOP - 28),
-                                    paragraphs, field=f"events[{i + 1}]", min_scale=0.55))
-        if s.closing:
-            frames.append(self.text("closing", Box(MX, bottom + 6, CONTENT_W, 34),
-                                    [self.para(s.closing, 18, self.c("text"), align="center")], field="closing"))
-        return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _channels(self, s: ChannelsSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title)
-        n = len(s.channels)
-        cols = 1 if n <= 3 else 2
-        rows = math.ceil(n / cols)
-        bottom = BODY_BOTTOM - (40 if s.closing else 0)
-        cw = (CONTENT_W - (cols - 1) * GAP * 2) / cols
-        rh = (bottom - BODY_TOP) / rows
-        for i, ch in enumerate(s.channels):
-            col, r = divmod(i, rows)
-            box = Box(MX + col * (cw + GAP * 2), BODY_TOP + r * rh, cw, rh - 6)
-            values = list(ch.handles)
-            values += [f"[{escape_markup(lk.text)}]({lk.url})" if lk.text else lk.url for lk in ch.links]
-            if ch.email:
-                values.append(ch.email)
-            frames.append(ShapeFrame(f"channel-{i + 1}-mark", Box(box.x, box.y + 4, 4, box.h - 8), "rect",
-                                     self.c("secondary")))
-            frames.append(self.text(f"channel-{i + 1}", Box(box.x + 14, box.y, box.w - 14, box.h),
-                                    [self.para(ch.network, 14, self.c("secondary"), bold=True, link_tags=False),
-                                     self.para(self.fmt.list(values), 17, space_before=1)],
-                                    field=f"channels[{i + 1}]", valign="middle", min_scale=0.55))
-        if s.closing:
-            frames.append(self.text("closing", Box(MX, bottom + 6, CONTENT_W, 34),
-                                    [self.para(s.closing, 20, self.c("secondary"), bold=True, align="center")],
-                                    field="closing"))
-        return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _people(self, s: PeopleSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title)
-        top = BODY_TOP
-        if s.intro:
-            frames.append(self.text("intro", Box(MX, BODY_TOP, CONTENT_W, 64),
-                                    [self.para(s.intro, 20, self.c("text"))], field="intro"))
-            top += 76
-        n = len(s.people)
-        cw = min(300.0, (CONTENT_W - (n - 1) * GAP * 2) / n)
-        x0 = MX + (CONTENT_W - (n * cw + (n - 1) * GAP * 2)) / 2
-        d = 112.0
-        for i, p in enumerate(s.people):
-            x = x0 + i * (cw + GAP * 2)
-            circle = Box(x + (cw - d) / 2, top, d, d)
-            if p.photo:
-                frames.append(ImageFrame(f"person-{i + 1}-photo", circle, str(self.deck_dir / p.photo), p.name,
-                                         crop_circle=True))
-            else:
-                frames.append(ShapeFrame(f"person-{i + 1}-avatar", circle, "ellipse",
-                                         self.c("primary") if i % 2 == 0 else self.c("secondary")))
-                frames.append(self.text(f"person-{i + 1}-initials", circle,
-                                        [self.para(escape_markup(initials(p.name)), 40, self.c("on_primary"),
-                                                   font="heading", bold=True, align="center")],
-                                        valign="middle", role="decoration"))
-            paragraphs = [self.para(escape_markup(p.name), 22, self.c("primary"), font="heading", bold=True,
-                                    align="center")]
-            if p.handle:
-                paragraphs.append(self.para(p.handle, 17, align="center", space_before=2))
-            if p.role:
-                paragraphs.append(self.para(p.role, 15, self.c("muted"), align="center", space_before=4))
-            frames.append(self.text(f"person-{i + 1}", Box(x, top + d + 12, cw, BODY_BOTTOM - top - d - 12),
-                                    paragraphs, field=f"people[{i + 1}]", min_scale=0.6))
-        return self.c("background"), frames, plain_text(self.runs(s.title))
-
-    def _image(self, s: ImageSlide) -> tuple[str, list[Frame], str]:
-        frames = self.header(s.title) if s.title else []
-        top = BODY_TOP if s.title else 40.0
-        bottom = BODY_BOTTOM - (34 if s.caption else 0)
-        path = self.deck_dir / s.file
-        with Image.open(path) as im:
-            w, h = im.size
-        frames.append(ImageFrame("image", _contain(Box(MX, top, CONTENT_W, bottom - top), w, h), str(path),
-                                 plain_text(self.runs(s.alt))))
-        if s.caption:
-            frames.append(self.text("caption", Box(MX, bottom + 6, CONTENT_W, 28),
-                                    [self.para(s.caption, 15, self.c("muted"), italic=True, align="center")],
-                                    field="caption"))
-        return self.c("background"), frames, plain_text(self.runs(s.title or s.alt))
-
 
 def rule_words(event: Any, fmt: Formatter, say: Phrases) -> str:
     """A recurring event's rule in words, with its time: ``every 1^st^ Wednesday of the month, 1:00 – 2:00 PM``.
@@ -508,7 +232,7 @@ def initials(name: str) -> str:
     return "".join(p[0].upper() for p in parts[:1] + parts[-1:] if p) if parts else "?"
 
 
-def _contain(box: Box, w: int, h: int, align: str = "center") -> Box:
+def contain(box: Box, w: int, h: int, align: str = "center") -> Box:
     scale = min(box.w / w, box.h / h)
     nw, nh = w * scale, h * scale
     x = box.x + (box.w - nw) if align == "right" else box.x + (box.w - nw) / 2
@@ -547,7 +271,7 @@ def _pieces(p: Paragraph, brand: Brand, scale: float) -> list[Piece]:
                   size * (0.6 if (r.sup or r.sub) else 1.0)) for r in p.runs]
 
 
-def _widest_ratio(frame: TextFrame, brand: Brand, scale: float) -> float:
+def widest_ratio(frame: TextFrame, brand: Brand, scale: float) -> float:
     return max(widest_word(_pieces(p, brand, scale)) / (frame.box.w - p.indent * scale)
                for p in frame.paragraphs)
 
@@ -580,7 +304,7 @@ def fit(frame: TextFrame, brand: Brand) -> TextFrame:
         nxt = round(scale - 0.04, 2)
         if nxt < frame.min_scale - 1e-9:
             if needed == float("inf"):  # a word still wider than the box at the floor
-                return frame.fitted(scale, frame.box.h, overflow=_widest_ratio(frame, brand, scale) - 1)
+                return frame.fitted(scale, frame.box.h, overflow=widest_ratio(frame, brand, scale) - 1)
             return frame.fitted(scale, needed, overflow=needed / frame.box.h - 1)
         scale = nxt
 

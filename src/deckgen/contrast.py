@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .brand import Brand
 from .errors import Location, Problem
-from .scene import DeckScene, ShapeFrame, SlideScene, TextFrame
+from .scene import DeckScene, ShapeFrame, SlideScene, TextFrame, text_frames
 
 NORMAL_MINIMUM = 4.5
 LARGE_MINIMUM = 3.0
@@ -62,15 +62,35 @@ def _covers(shape: ShapeFrame, frame: TextFrame) -> bool:
     return s.x <= x <= s.x + s.w and s.y <= y <= s.y + s.h
 
 
-def background_of(slide: SlideScene, frame: TextFrame) -> str:
-    """The colour *frame*'s text sits on: the last shape drawn before it under its middle, or the slide's."""
-    color = slide.background
+def backgrounds_of(slide: SlideScene, frame: TextFrame) -> list[str]:
+    """The colours *frame*'s text may sit on: the last shape drawn before it under its middle, or the slide's.
+
+    A translucent shape (the scrim over a background picture) gives two: its colour over black
+    and over white, the darkest and the lightest the picture beneath could make it.
+    """
+    if frame.fill:  # a cell of a table
+        return [frame.fill]
+    colors = [slide.background]
     for other in slide.frames:
         if other is frame:
             break
         if isinstance(other, ShapeFrame) and _covers(other, frame):
-            color = other.fill
-    return color
+            if other.opacity < 1:
+                colors = [_over(other.fill, under, other.opacity) for under in ("#000000", "#FFFFFF")]
+            else:
+                colors = [other.fill]
+    return colors
+
+
+def background_of(slide: SlideScene, frame: TextFrame) -> str:
+    """The colour *frame*'s text sits on (the first of :func:`backgrounds_of`)."""
+    return backgrounds_of(slide, frame)[0]
+
+
+def _over(color: str, under: str, opacity: float) -> str:
+    a = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(under[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x * opacity + y * (1 - opacity)):02X}" for x, y in zip(a, b))
 
 
 @dataclass(frozen=True)
@@ -90,10 +110,10 @@ def findings(scene: DeckScene) -> list[Finding]:
     seen: set[tuple[str, str, bool]] = set()
     out: list[Finding] = []
     for slide in scene.slides:
-        for frame in slide.frames:
-            if not isinstance(frame, TextFrame) or slide.decorative(frame):
+        for frame in text_frames(slide.frames):
+            if slide.decorative(frame):
                 continue
-            bg = background_of(slide, frame)
+            grounds = backgrounds_of(slide, frame)
             for p in frame.paragraphs:
                 size = frame.size(p)
                 colors = {(p.color, p.bold or all(r.bold for r in p.runs if r.text.strip()))}
@@ -101,7 +121,7 @@ def findings(scene: DeckScene) -> list[Finding]:
                     colors |= {(frame.link_color, p.bold or r.bold) for r in p.runs if r.href}
                 for color, bold in sorted(colors):
                     large = is_large(size, bold)
-                    value = ratio(color, bg)
+                    value, bg = min((ratio(color, g), g) for g in grounds)
                     key = (color.upper(), bg.upper(), large)
                     if value < (LARGE_MINIMUM if large else NORMAL_MINIMUM) and key not in seen:
                         seen.add(key)
@@ -119,6 +139,14 @@ def _name(color: str, brand: Brand, roles: tuple[str, ...]) -> tuple[str, Locati
             if where is None and role == "link":
                 where = brand.location("colors", "primary")
             return f"colors.{role} {color.upper()}", where
+    colors = brand.spec.colors
+    opacity = colors.scrim_opacity
+    for scrim in dict.fromkeys(filter(None, (colors.scrim, colors.scrim_light, *(brand.color(r) for r in roles)))):
+        for under, picture in (("#000000", "a dark"), ("#FFFFFF", "a light")):
+            if _over(scrim, under, opacity).upper() == color.upper():
+                return (f"{color.upper()} (the scrim {scrim.upper()} at scrim_opacity {opacity:g} over {picture} "
+                        "background picture)", brand.location("colors", "scrim_opacity")
+                        or brand.location("colors", "scrim"))
     return f"{color.upper()} (a tint of the brand's colours)", None
 
 

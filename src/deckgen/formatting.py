@@ -14,6 +14,7 @@ typographic rules CLDR lacks live here, in one place, and never in catalogs:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from functools import cached_property
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, format_time
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 #: languages that write the first of the month as an ordinal, with its suffix
 FIRST_OF_MONTH = {"fr": "er"}
@@ -49,6 +50,13 @@ TODAY = {
     "pl": "dzisiaj", "pt": "hoje", "ro": "azi", "sk": "dnes", "sl": "danes", "sv": "i dag", "tr": "bugün",
     "uk": "сьогодні",
 }
+
+def _fixed(pattern: str, decimals: int) -> NumberPattern:
+    """CLDR number *pattern* with exactly *decimals* fraction digits (charts: every label alike)."""
+    parsed = copy.copy(parse_pattern(pattern))
+    parsed.frac_prec = (decimals, decimals)
+    return parsed
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#@^~])")
 
@@ -100,6 +108,14 @@ class Formatter:
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def decimal(self, value: float, decimals: int) -> str:
+        """*value* with exactly *decimals* decimals in the locale's pattern: ``1,234.5``, ``1 234,5``, ``1.234,5``."""
+        return _fixed(self.locale.decimal_formats[None].pattern, decimals).apply(value, self.locale)
+
+    def percent(self, value: float, decimals: int = 0) -> str:
+        """Fraction *value* as a percentage in the locale's pattern: ``25%``, ``25 %`` (0.25, CLDR)."""
+        return _fixed(self.locale.percent_formats[None].pattern, decimals).apply(value, self.locale)
 
     def list(self, items: list[str], style: str = "standard") -> str:
         """``Twitter, Facebook and LinkedIn`` in the locale's words."""

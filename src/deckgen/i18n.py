@@ -85,6 +85,18 @@ def _walk(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], st
             continue
         if isinstance(value, (BaseModel, list)):
             yield from _walk(value, path + (name,))
+    # values whose translatability depends on other fields (a table's text cells, not its numbers)
+    items = getattr(obj, "i18n_items", None)
+    if items is not None:
+        for rel, text in items():
+            yield path + rel, text
+
+
+def _kind_context(name: str) -> Any:
+    """The kind's own msgctxt function, if it has one (a table names a cell's row and column)."""
+    from .kinds import kind
+
+    return kind(name).context
 
 
 def deck_messages(deck: Deck) -> list[DeckMessage]:
@@ -95,7 +107,8 @@ def deck_messages(deck: Deck) -> list[DeckMessage]:
             slide = deck.slides[path[1]]
             sid, kind = slide.sid, slide.kind
             title = getattr(slide, "title", None) or ""
-            context = f"{sid}.{field_path(path[2:])}"
+            own = _kind_context(kind)
+            context = own(slide, path[2:]) if own else f"{sid}.{field_path(path[2:])}"
         elif path[0] == "events":
             ev = deck.events[path[1]]
             sid, kind, title = None, "event", ev.title
@@ -467,8 +480,10 @@ def localise(deck: Deck, translator: SourceTranslator) -> Deck:
     messages = {m.path: m for m in deck_messages(deck)}
 
     def rebuild(obj: Any, path: tuple[Any, ...]) -> Any:
-        if isinstance(obj, list):
-            return [rebuild(v, path + (i,)) for i, v in enumerate(obj)]
+        if isinstance(obj, list):  # a text in a list of lists (a table's cell) is translated here
+            return [translator.pgettext(messages[path + (i,)].context, v)
+                    if isinstance(v, str) and path + (i,) in messages else rebuild(v, path + (i,))
+                    for i, v in enumerate(obj)]
         if not isinstance(obj, BaseModel):
             return obj
         update: dict[str, Any] = {}

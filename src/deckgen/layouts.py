@@ -147,6 +147,7 @@ def environment(search: list[Path], sandbox: Sandbox) -> Environment:
     )
     env.filters["asset_url"] = sandbox.url
     env.filters["break_url"] = break_url
+    env.filters["chart_svg"] = _chart_svg
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
 
@@ -229,6 +230,13 @@ def install(env: Environment, translator: Any) -> None:
 def _formattable(text: str, *sources: str) -> str:
     """A translation ready for %-formatting (the layout's own source text is used as written)."""
     return text if text in sources else literal_percents(text)
+
+
+def _chart_svg(frame: Any) -> Markup:
+    """A chart frame as inline SVG (:mod:`deckgen.chart_svg`, imported when a deck has a chart)."""
+    from .chart_svg import chart_svg
+
+    return chart_svg(frame)
 
 
 class Phrases:

@@ -38,7 +38,7 @@ from .measure import load_metrics
 from .paths import DECK_FILE, catalog_locales, catalog_path, project_root
 from .phrasebook import PhraseTranslator, translator_for
 from .render_html import HtmlRenderer
-from .scene import Box, DeckScene, ImageFrame, SlideScene, TextFrame
+from .scene import Box, ChartFrame, DeckScene, ImageFrame, SlideScene, TextFrame
 
 #: file names editors and deckgen's own writer use for temporary files: never a change
 _TEMPORARY = (".tmp", "~", ".swp", ".swx", ".part")
@@ -145,6 +145,7 @@ def _stamps(paths: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
 
 def _slide_files(scene: SlideScene) -> tuple[tuple[str, int, int], ...]:
     paths = [p for f in scene.frames if isinstance(f, ImageFrame) for p in (f.path, f.vector) if p]
+    paths += [f.source for f in scene.frames if isinstance(f, ChartFrame) and f.source]  # a chart's CSV file
     return _stamps(dict.fromkeys(paths))
 
 

@@ -362,6 +362,14 @@ def _image_problem(path: Path, name: str) -> str | None:
     return None
 
 
+def _kind_files(name: Any) -> Any:
+    """The kind's own list of the files a slide names, if it has one."""
+    from .kinds import kinds
+
+    kind = kinds().get(name) if isinstance(name, str) else None
+    return kind.files if kind is not None else None
+
+
 def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, int]], directory: Path,
                         where: str) -> list[Problem]:
     """Event ids and image files, checked on the raw data so they are reported together with
@@ -400,10 +408,40 @@ def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, 
             files.extend((person["photo"], ("slides", i, "people", j, "photo"))
                          for j, person in enumerate(slide["people"])
                          if isinstance(person, dict) and isinstance(person.get("photo"), str))
+        own = _kind_files(slide.get("kind"))
+        if own is not None:
+            files.extend((name, ("slides", i) + below) for name, below in own(slide) if isinstance(name, str))
         for name, path in files:
             _, problem = deck_file(name, directory)
             if problem:
                 problems.append(Problem(problem, at(path), sid))
+        if slide.get("kind") == "chart" and isinstance(slide.get("data"), str):
+            problems += _chart_data_problems(slide, directory, at, ("slides", i), sid)
+    return problems
+
+
+def _chart_data_problems(slide: dict[str, Any], directory: Path, at: Any, path: tuple[Any, ...],
+                         sid: str) -> list[Problem]:
+    """A chart's CSV file read and checked (its problems name the CSV file and line), and its
+    ``names`` checked against the file's labels (issue 16)."""
+    from .charts import read_csv
+
+    name = slide["data"]
+    if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return [Problem(f"'{name}' must be a CSV file beside deck.yaml (a relative path), not an address or "
+                        "absolute path", at(path + ("data",)), sid)]
+    kind = slide.get("type") if slide.get("type") in ("bar", "column", "line", "pie") else "column"
+    try:
+        table = read_csv(directory / name, directory, at(path + ("data",)), kind, slide.get("stacked") is True)
+    except DeckgenError as exc:
+        return [Problem(p.message, p.location, p.slide or sid) for p in exc.problems]
+    labels = [n for n, _ in table.series] + [c.text for c in table.categories if c.text]
+    problems = []
+    for j, entry in enumerate(slide.get("names") or []):
+        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and entry["label"] not in labels:
+            hint = did_you_mean(entry["label"], labels) or f"; its labels are: {', '.join(labels[:12])}"
+            problems.append(Problem(f"'{entry['label']}' is not a label of {name}{hint}",
+                                    at(path + ("names", j, "label")), sid))
     return problems
 
 

@@ -3,9 +3,14 @@
 One pydantic model per YAML object.  Every model forbids unknown fields, so a
 typo is an error with its line, not a silently ignored key.  Which fields hold
 translatable text is declared once per model in ``_i18n`` (a tuple of field
-names); the extractor and the localiser both walk those, so what is extracted is
-exactly what is translated.  Everything else is data (dates, times, numbers,
-country codes, handles, URLs) and is formatted per locale, never translated.
+names), plus, where it depends on other fields (a table's text cells, not its
+numbers), a model's ``i18n_items()``; the extractor and the localiser both walk
+those, so what is extracted is exactly what is translated.  Everything else is
+data (dates, times, numbers, country codes, handles, URLs) and is formatted per
+locale, never translated.
+
+The slide kinds live in :mod:`deckgen.kinds`, one module each; this module holds
+their shared parts and builds the union of slides from the registry.
 """
 
 from __future__ import annotations
@@ -282,124 +287,26 @@ class SlideBase(Model):
         return self.id
 
 
-class TitleSlide(SlideBase):
-    kind: Literal["title"]
-    title: str
-    subtitle: str | None = None
-    event: str | None = Field(default=None, description="What the deck is for, e.g. 'First anniversary celebration'.")
-    date: dt.date | None = None
-    start: Clock | None = None
-    end: Clock | None = None
-    hashtag: str | None = Field(default=None, pattern=r"^#\w+$")
-    _i18n = ("notes", "title", "subtitle", "event")
+# The kinds themselves live in deckgen.kinds, one module each; they subclass SlideBase above.
+from . import kinds as _kinds  # noqa: E402 (the kind modules need the parts defined above)
 
-    @field_validator("end")
-    @classmethod
-    def _end(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
-        return _check_end(value, info.data)
+#: every slide kind's model by name, in the registry's order
+SLIDE_KINDS: dict[str, type[SlideBase]] = {name: k.model for name, k in _kinds.kinds().items()}
 
+Slide = Annotated[Union[tuple(SLIDE_KINDS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
 
-class BulletsSlide(SlideBase):
-    kind: Literal["bullets"]
-    title: str
-    intro: str | None = None
-    items: list[Item] = Field(min_length=1)
-    closing: str | None = None
-    _i18n = ("notes", "title", "intro", "closing")
-
-
-class StatementSlide(SlideBase):
-    kind: Literal["statement"]
-    title: str
-    kicker: str | None = Field(default=None, description="Small heading above the title.")
-    paragraphs: list[str] = Field(min_length=1)
-    _i18n = ("notes", "title", "kicker", "paragraphs")
-
-
-class NumberedSlide(SlideBase):
-    kind: Literal["numbered"]
-    title: str
-    kicker: str | None = None
-    intro: str | None = None
-    items: list[str] = Field(min_length=1)
-    _i18n = ("notes", "title", "kicker", "intro", "items")
-
-
-class FiguresSlide(SlideBase):
-    kind: Literal["figures"]
-    title: str
-    figures: list[Figure] = Field(min_length=1, max_length=8)
-    closing: str | None = None
-    _i18n = ("notes", "title", "closing")
-
-
-class QuoteSlide(SlideBase):
-    kind: Literal["quote"]
-    title: str | None = None
-    text: str
-    author: str
-    role: str | None = None
-    handle: str | None = Field(default=None, pattern=r"^@\w{1,30}$")
-    country: CountryCode | None = None
-    _i18n = ("notes", "title", "text", "role")
-
-
-class SectionSlide(SlideBase):
-    kind: Literal["section"]
-    title: str
-    subtitle: str | None = None
-    body: str | None = None
-    _i18n = ("notes", "title", "subtitle", "body")
-
-
-class ScheduleSlide(SlideBase):
-    kind: Literal["schedule"]
-    title: str
-    events: list[str] = Field(min_length=1, description="Ids of deck events to list.")
-    show: int = Field(default=4, ge=1, le=12, description="How many dates of a recurring event to list.")
-    closing: str | None = None
-    _i18n = ("notes", "title", "closing")
-
-
-class ChannelsSlide(SlideBase):
-    kind: Literal["channels"]
-    title: str
-    channels: list[Channel] = Field(min_length=1, max_length=10)
-    closing: str | None = None
-    _i18n = ("notes", "title", "closing")
-
-
-class PeopleSlide(SlideBase):
-    kind: Literal["people"]
-    title: str
-    intro: str | None = None
-    people: list[Person] = Field(min_length=1, max_length=6)
-    _i18n = ("notes", "title", "intro")
-
-
-class ImageSlide(SlideBase):
-    kind: Literal["image"]
-    title: str | None = None
-    file: str = Field(description="Image file beside deck.yaml (PNG or JPEG).")
-    alt: str | None = Field(default=None, min_length=1,
-                            description="Alternative text for screen readers: what the image shows. Without it, "
-                                        "the build warns (an error with --strict).")
-    caption: str | None = None
-    _i18n = ("notes", "title", "alt", "caption")
-
-
-Slide = Annotated[
-    Union[TitleSlide, BulletsSlide, StatementSlide, NumberedSlide, FiguresSlide, QuoteSlide,
-          SectionSlide, ScheduleSlide, ChannelsSlide, PeopleSlide, ImageSlide],
-    Field(discriminator="kind"),
-]
-
-SLIDE_KINDS: dict[str, type[SlideBase]] = {
-    "title": TitleSlide, "bullets": BulletsSlide, "statement": StatementSlide,
-    "numbered": NumberedSlide, "figures": FiguresSlide, "quote": QuoteSlide,
-    "section": SectionSlide, "schedule": ScheduleSlide, "channels": ChannelsSlide,
-    "people": PeopleSlide, "image": ImageSlide,
-}
+# the models of the first kinds, by their old address (deckgen.model.TitleSlide …)
+from .kinds.bullets import BulletsSlide  # noqa: E402
+from .kinds.channels import ChannelsSlide  # noqa: E402
+from .kinds.figures import FiguresSlide  # noqa: E402
+from .kinds.image import ImageSlide  # noqa: E402
+from .kinds.numbered import NumberedSlide  # noqa: E402
+from .kinds.people import PeopleSlide  # noqa: E402
+from .kinds.quote import QuoteSlide  # noqa: E402
+from .kinds.schedule import ScheduleSlide  # noqa: E402
+from .kinds.section import SectionSlide  # noqa: E402
+from .kinds.statement import StatementSlide  # noqa: E402
+from .kinds.title import TitleSlide  # noqa: E402
 
 
 class Deck(Model):
@@ -455,6 +362,8 @@ def deck_json_schema() -> dict[str, Any]:
     # the loader also accepts short forms: a bullet as plain text, a date or month as a string
     if "Item" in defs:
         defs["Item"] = {"anyOf": [{"type": "string"}, defs["Item"]], "title": "Item"}
+    if "Column" in defs:  # a table column may be only its header
+        defs["Column"] = {"anyOf": [{"type": "string"}, defs["Column"]], "title": "Column"}
     if "DatedItem" in defs:
         defs["DatedItem"] = {"anyOf": [{"type": "string", "format": "date"},
                                        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},

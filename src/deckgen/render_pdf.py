@@ -239,6 +239,7 @@ li { display: list-item }
 table { display: table; border-collapse: separate; box-sizing: border-box }
 thead { display: table-header-group } tbody { display: table-row-group }
 tfoot { display: table-footer-group } tr { display: table-row } td, th { display: table-cell }
+colgroup { display: table-column-group } col { display: table-column }
 b, strong, th { font-weight: bold }
 i, em, cite, dfn, var { font-style: italic }
 sup { vertical-align: super; font-size: smaller }

@@ -37,7 +37,7 @@ from pptx.util import Emu
 from .errors import Location, Problem
 from .markup import Run
 from .pptx_template import TemplateError, keep_needed_parts, open_template
-from .scene import Box, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
+from .scene import Box, ChartFrame, DeckScene, ImageFrame, Paragraph, QrFrame, ShapeFrame, SlideScene, TableFrame, TextFrame
 
 EMU_PER_PT = 12700
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)
@@ -384,7 +384,9 @@ def _shape(tree, shape_id: int, frame: ShapeFrame, decorative: bool) -> None:
     if frame.shape == "roundrect":
         adj = min(0.5, 10 / min(frame.box.w, frame.box.h))
         _sub(av, "a:gd", name="adj", fmla=f"val {int(adj * 100000)}")
-    _sub(_sub(sppr, "a:solidFill"), "a:srgbClr", val=_hex(frame.fill))
+    color = _sub(_sub(sppr, "a:solidFill"), "a:srgbClr", val=_hex(frame.fill))
+    if frame.opacity < 1:  # a scrim: the background picture shows through
+        _sub(color, "a:alpha", val=str(round(frame.opacity * 100000)))
     _sub(_sub(sppr, "a:ln"), "a:noFill")
     _sub(sppr, "a:effectLst")
     style = _sub(sp, "p:style")
@@ -451,8 +453,19 @@ def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int
     shapes = slide.shapes
     fonts = scene.fonts
     decorative = s.decorative(frame)
+    if isinstance(frame, TableFrame):
+        _table(slide, shape_id, frame, scene)
+        return
+    if isinstance(frame, QrFrame):
+        _qr(shapes._spTree, shape_id, frame)
+        return
     if isinstance(frame, ShapeFrame):
         _shape(shapes._spTree, shape_id, frame, decorative)
+        return
+    if isinstance(frame, ChartFrame):  # a native chart with its workbook (issue 16)
+        from .chart_pptx import add_chart
+
+        add_chart(slide, shape_id, frame, dt.datetime.fromisoformat(scene.date))
         return
     if isinstance(frame, ImageFrame):
         pic = _picture(slide, shape_id, frame, images)
@@ -464,6 +477,8 @@ def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int
             elif ih > iw:
                 pic.crop_top = pic.crop_bottom = excess
             pic.auto_shape_type = MSO_SHAPE.OVAL
+        if frame.cover:  # a background: the picture fills its box, its overflow cropped evenly
+            _crop_to_cover(pic, frame.box)
         pic.name = frame.name
         cnvpr = pic._element._nvXxPr.cNvPr
         # alt text: no public API (python-pptx#1139); a decorative picture has none
@@ -477,6 +492,117 @@ def _draw(slide, frame, s: SlideScene, scene: DeckScene, title_ph, shape_id: int
         shapes._spTree.append(title_ph._element)  # keep the scene's drawing order
         return
     _text_box(shapes._spTree, shape_id, frame, scene, fonts, slide.part, decorative, s.number)
+
+
+# --- tables (issue 16) ----------------------------------------------------------------
+
+#: PowerPoint's "No Style, No Grid": every fill and line of a deckgen table is its own
+NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"
+
+
+def _table(slide, shape_id: int, frame: TableFrame, scene: DeckScene) -> None:
+    """A native table (``a:tbl``) with the scene's column widths, row heights, fills and fitted cell text."""
+    b = frame.box
+    shape = slide.shapes.add_table(len(frame.heights), len(frame.widths), emu(b.x), emu(b.y), emu(b.w), emu(b.h))
+    cnvpr = shape._element.nvGraphicFramePr.cNvPr
+    cnvpr.set("id", str(shape_id))
+    cnvpr.set("name", frame.name)
+    cnvpr.set("descr", frame.alt)
+    table = shape.table
+    tbl = table._tbl
+    tbl.tblPr.set("firstRow", "1" if frame.header_rows else "0")  # the header row, for screen readers
+    tbl.tblPr.set("bandRow", "0")
+    style = tbl.tblPr.find(qn("a:tableStyleId"))
+    style.text = NO_STYLE_TABLE
+    for column, w in zip(table.columns, frame.widths):
+        column.width = emu(w)
+    for row, h in zip(table.rows, frame.heights):
+        row.height = emu(h)
+    for r, cells in enumerate(frame.cells):
+        for c, text in enumerate(cells):
+            _table_cell(table.cell(r, c), text, frame, scene, shape.part)
+
+
+def _table_cell(cell, frame: TextFrame, table: TableFrame, scene: DeckScene, part) -> None:
+    """One cell: its fill, no lines, insets from the table's padding, and its text anchored as in the PDF."""
+    align = frame.paragraphs[0].align if frame.paragraphs else "left"
+    # the slack of text boxes (see _text_box_geometry), taken from the side the text is aligned away from
+    slack_l = {"left": 0.0, "center": WRAP_SLACK / 2, "right": WRAP_SLACK}[align]
+    cell.margin_left = emu(table.pad_x - slack_l)
+    cell.margin_right = emu(table.pad_x - (WRAP_SLACK - slack_l))
+    cell.margin_top = emu(table.pad_y + frame.offset)
+    cell.margin_bottom = 0
+    cell.vertical_anchor = MSO_ANCHOR.TOP
+    tcpr = cell._tc.get_or_add_tcPr()
+    for side in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
+        _sub(_sub(tcpr, side, w="0"), "a:noFill")
+    if frame.fill:
+        _sub(_sub(tcpr, "a:solidFill"), "a:srgbClr", val=_hex(frame.fill))
+    txbody = cell._tc.get_or_add_txBody()
+    for p in txbody.findall(qn("a:p")):
+        txbody.remove(p)
+    _paragraphs(txbody, frame, scene, scene.fonts, part)
+
+
+def _crop_to_cover(pic, box: Box) -> None:
+    """Crop the picture so that, stretched to *box*, it keeps its proportions (CSS ``object-fit: cover``)."""
+    iw, ih = pic.image.size
+    image, frame = iw / ih, box.w / box.h
+    if image > frame:  # wider than the box: crop left and right
+        pic.crop_left = pic.crop_right = (1 - frame / image) / 2
+    elif image < frame:
+        pic.crop_top = pic.crop_bottom = (1 - image / frame) / 2
+
+
+# --- QR codes (issue 16) -------------------------------------------------------------------------
+
+def _qr(tree, shape_id: int, frame: QrFrame) -> None:
+    """One shape: the light plate, and the dark modules as one custom geometry of rectangles.
+
+    Grouped so the code moves as one piece; its alternative text is the address it holds.
+    """
+    b = frame.box
+    grp = _sub(tree, "p:grpSp")
+    nv = _sub(grp, "p:nvGrpSpPr")
+    _sub(nv, "p:cNvPr", id=str(shape_id), name=frame.name, descr=frame.url)
+    _sub(nv, "p:cNvGrpSpPr")
+    _sub(nv, "p:nvPr")
+    xfrm = _sub(_sub(grp, "p:grpSpPr"), "a:xfrm")
+    for tag in ("a:off", "a:chOff"):
+        _sub(xfrm, tag, x=str(emu(b.x)), y=str(emu(b.y)))
+    for tag in ("a:ext", "a:chExt"):
+        _sub(xfrm, tag, cx=str(emu(b.w)), cy=str(emu(b.h)))
+    for i, name in enumerate((f"{frame.name}-plate", f"{frame.name}-modules")):
+        sp = _sub(grp, "p:sp")
+        snv = _sub(sp, "p:nvSpPr")
+        _sub(snv, "p:cNvPr", id=str(shape_id * 1000 + i + 1), name=name)
+        _sub(snv, "p:cNvSpPr")
+        _sub(snv, "p:nvPr")
+        sppr = _sub(sp, "p:spPr")
+        sx = _sub(sppr, "a:xfrm")
+        _sub(sx, "a:off", x=str(emu(b.x)), y=str(emu(b.y)))
+        _sub(sx, "a:ext", cx=str(emu(b.w)), cy=str(emu(b.h)))
+        if i == 0:
+            _sub(_sub(sppr, "a:prstGeom", prst="rect"), "a:avLst")
+            color = frame.light
+        else:
+            _qr_geometry(sppr, frame)
+            color = frame.dark
+        _sub(_sub(sppr, "a:solidFill"), "a:srgbClr", val=_hex(color))
+        _sub(_sub(sppr, "a:ln"), "a:noFill")
+
+
+def _qr_geometry(sppr, frame: QrFrame) -> None:
+    """The dark modules as one ``a:custGeom`` path in module units (the same runs as the PDF's SVG path)."""
+    geom = _sub(sppr, "a:custGeom")
+    for tag in ("a:avLst", "a:gdLst", "a:ahLst", "a:cxnLst"):
+        _sub(geom, tag)
+    _sub(geom, "a:rect", l="0", t="0", r="r", b="b")
+    path = _sub(_sub(geom, "a:pathLst"), "a:path", w=str(frame.size), h=str(frame.size))
+    for y, x, n in frame.runs():
+        for i, (px, py) in enumerate(((x, y), (x + n, y), (x + n, y + 1), (x, y + 1))):
+            _sub(_sub(path, "a:moveTo" if i == 0 else "a:lnTo"), "a:pt", x=str(px), y=str(py))
+        _sub(path, "a:close")
 
 
 class _Slides:

@@ -9,6 +9,7 @@ absolutely positioned box.  Sizes are final: text fitting has already happened.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any, Union
 
 from .markup import Run
 
@@ -88,6 +89,7 @@ class ShapeFrame:
     shape: str  # rect | roundrect | ellipse
     fill: str
     role: str = "decoration"
+    opacity: float = 1.0  # below 1: a scrim over a background image
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,91 @@ class ImageFrame:
     role: str = "image"
     crop_circle: bool = False
     vector: str | None = None  # an SVG rendition the PDF uses instead, when there is one
+    cover: bool = False  # fill the box, cropping the picture's overflow (a background), rather than stretch
 
 
-Frame = TextFrame | ShapeFrame | ImageFrame
+@dataclass(frozen=True)
+class TableFrame:
+    """A grid of cells: a native table in the PPTX, an HTML table in the PDF (issue 16).
+
+    Column widths and row heights are final; each cell's text is a fitted :class:`TextFrame`
+    whose box is the cell's box less the padding, and whose ``fill`` is the cell's background.
+    """
+
+    name: str
+    box: Box
+    widths: tuple[float, ...]  # points, one per column, summing to box.w
+    heights: tuple[float, ...]  # points, one per row (the header row first), summing to box.h
+    cells: tuple[tuple[TextFrame, ...], ...]  # rows of cells
+    pad_x: float = 6.0  # padding left and right of a cell's text
+    pad_y: float = 3.0  # padding above a cell's text (the text's own offset comes on top)
+    header_rows: int = 1
+    rule: str = "#000000"  # colour of the lines between rows
+    alt: str = ""  # a summary for screen readers (the PPTX's alt text)
+    role: str = "table"
+
+    def text_frames(self) -> tuple[TextFrame, ...]:
+        """Every cell's text, row by row."""
+        return tuple(cell for row in self.cells for cell in row)
+
+
+@dataclass(frozen=True)
+class QrFrame:
+    """A QR code drawn as vector shapes: dark modules on a light plate, the quiet zone kept (issue 16).
+
+    ``rows`` are the code's modules (``"1"`` dark) without the quiet zone; *box* is the plate,
+    quiet zone included, square. Both renderers draw :meth:`runs`, so both draw the same shapes.
+    """
+
+    name: str
+    box: Box
+    rows: tuple[str, ...]
+    dark: str
+    light: str
+    url: str  # what the code holds: its alternative text
+    border: int = 4  # the quiet zone, in modules (ISO/IEC 18004 asks for 4)
+    role: str = "image"
+
+    @property
+    def size(self) -> int:
+        """Modules across the plate, quiet zone included."""
+        return len(self.rows) + 2 * self.border
+
+    def runs(self) -> list[tuple[int, int, int]]:
+        """The dark modules as horizontal runs: (row, first column, length), in plate modules."""
+        out = []
+        for y, row in enumerate(self.rows):
+            x = 0
+            while x < len(row):
+                if row[x] == "1":
+                    end = row.index("0", x) if "0" in row[x:] else len(row)
+                    out.append((y + self.border, x + self.border, end - x))
+                    x = end
+                else:
+                    x += 1
+        return out
+
+    def svg_path(self) -> str:
+        """The runs as one SVG path in plate modules: ``M4 4h7v1h-7z…``."""
+        return "".join(f"M{x} {y}h{n}v1h-{n}z" for y, x, n in self.runs())
+
+
+Frame = Union[TextFrame, ShapeFrame, ImageFrame, TableFrame, QrFrame, "ChartFrame"]
+
+
+def text_frames(frames: tuple[Frame, ...] | list[Frame]) -> list[TextFrame]:
+    """The text of *frames*: each text frame, and the text inside frames made of several (a table's cells).
+
+    The checks that read text (overflow, missing glyphs, contrast, translators' room notes)
+    go through here, so a frame type with text inside gives it by a ``text_frames()`` method.
+    """
+    out: list[TextFrame] = []
+    for f in frames:
+        if isinstance(f, TextFrame):
+            out.append(f)
+        elif hasattr(f, "text_frames"):
+            out.extend(f.text_frames())
+    return out
 
 
 def _overlap(a: Box, b: Box) -> bool:
@@ -144,7 +228,7 @@ class SlideScene:
         logo repeated on content slides. Screen readers skip it: marked decorative in the PPTX, an
         artifact in the PDF (docs/accessibility.md)."""
         if isinstance(frame, ImageFrame):
-            return frame.role == "logo" and self.kind != "title"
+            return (frame.role == "logo" and self.kind != "title") or frame.role == "background"
         return frame.role == "decoration"
 
     def artifact(self, frame: Frame) -> bool:
@@ -168,3 +252,80 @@ class DeckScene:
     fonts: dict[str, str] = field(default_factory=dict)  # role -> family
     font_files: dict[str, dict[str, str]] = field(default_factory=dict)  # family -> style -> path
     colors: dict[str, str] = field(default_factory=dict)
+
+
+# --- charts (issue 16) -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series as drawn: its (translated) name, its values and its colour."""
+
+    name: str
+    values: tuple[float | None, ...]
+    color: str
+
+
+@dataclass(frozen=True)
+class ChartMark:
+    """One drawn mark of a chart, in page points: a bar (``rect``), a line through ``points``, a point
+    (``dot``), a pie slice (``wedge``: the pie's *box*, *angles* clockwise from 12 o'clock, in degrees)
+    or a legend ``swatch``."""
+
+    shape: str
+    fill: str
+    series: int
+    point: int = -1
+    box: Box | None = None
+    points: tuple[tuple[float, float], ...] = ()
+    angles: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """One label of a chart: its baseline at *y*, *anchor* saying whether *x* is its start, middle or end."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    color: str
+    anchor: str = "middle"  # start | middle | end
+    role: str = "axis"  # axis | value | legend
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class ChartFrame:
+    """A chart, composed once (:func:`deckgen.charts.compose_chart`): its data for the PPTX's native chart
+    and workbook, and every mark and label at its place for the PDF's SVG. The PPTX chart is set to the
+    same plot area, scale, colours, fonts and sizes, so PowerPoint draws what the PDF shows."""
+
+    name: str
+    box: Box
+    alt: str
+    type: str  # bar | column | line | pie
+    stacked: bool
+    categories: tuple[str, ...]  # as the axis shows them, formatted per locale
+    series: tuple[ChartSeries, ...]
+    plot: Box  # the plot area (a pie: its circle's square)
+    scale: Any  # deckgen.charts.Scale of the value axis; None for a pie
+    number_format: str  # OOXML number format of the values (data labels, workbook)
+    axis_format: str  # OOXML number format of the value axis
+    data_labels: bool
+    legend: str  # "" (none) | "t" (top) | "r" (right)
+    label_skip: int
+    marks: tuple[ChartMark, ...]
+    texts: tuple[ChartText, ...]
+    gridlines: tuple[tuple[float, float, float, float], ...]
+    font: str
+    text_color: str
+    grid_color: str
+    axis_color: str
+    axis_size: float
+    label_size: float
+    legend_size: float
+    label_colors: tuple[str, ...] = ()  # colours of labels drawn inside bars or slices
+    field: str = ""
+    problems: tuple[str, ...] = ()  # what did not fit, for the fit warnings
+    source: str | None = None  # the CSV file the data comes from (deckgen serve recomposes when it changes)
+    role: str = "chart"

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .scene import LINE_HEIGHT, PAGE_H, PAGE_W, DeckScene, ImageFrame, Paragraph, ShapeFrame, SlideScene, TextFrame
+from .scene import (LINE_HEIGHT, PAGE_H, PAGE_W, ChartFrame, DeckScene, ImageFrame, Paragraph, QrFrame,
+                    ShapeFrame, SlideScene, TableFrame, TextFrame)
 
 WIDTH = 256  # pixels, as PowerPoint writes it
 OVERSAMPLE = 4
@@ -77,6 +78,11 @@ def _paste_image(canvas: Image.Image, frame: ImageFrame, k: float) -> None:
     size = (max(1, round(box.w * k)), max(1, round(box.h * k)))
     with Image.open(frame.path) as im:
         picture = im.convert("RGBA")
+    if frame.cover:  # the middle of the picture, in the box's proportions (a background)
+        scale = max(size[0] / picture.width, size[1] / picture.height)
+        w, h = size[0] / scale, size[1] / scale
+        left, top = (picture.width - w) / 2, (picture.height - h) / 2
+        picture = picture.crop((round(left), round(top), round(left + w), round(top + h)))
     if frame.crop_circle:  # a centred square, then a round mask
         side = min(picture.size)
         left, top = (picture.width - side) // 2, (picture.height - side) // 2
@@ -89,13 +95,39 @@ def _paste_image(canvas: Image.Image, frame: ImageFrame, k: float) -> None:
     canvas.alpha_composite(picture, (round(box.x * k), round(box.y * k)))
 
 
+def _draw_table(draw: ImageDraw.ImageDraw, frame: TableFrame, scene: DeckScene, k: float) -> None:
+    y = frame.box.y
+    for row, h in zip(frame.cells, frame.heights):
+        x = frame.box.x
+        for cell, w in zip(row, frame.widths):
+            if cell.fill:
+                draw.rectangle((x * k, y * k, (x + w) * k, (y + h) * k), fill=_rgb(cell.fill))
+            _draw_text(draw, cell, scene, k)
+            x += w
+        y += h
+
+
+def _draw_qr(draw: ImageDraw.ImageDraw, frame: QrFrame, k: float) -> None:
+    b, m = frame.box, frame.box.w / frame.size
+    draw.rectangle((b.x * k, b.y * k, (b.x + b.w) * k, (b.y + b.h) * k), fill=_rgb(frame.light))
+    for y, x, n in frame.runs():
+        draw.rectangle(((b.x + x * m) * k, (b.y + y * m) * k, (b.x + (x + n) * m) * k, (b.y + (y + 1) * m) * k),
+                       fill=_rgb(frame.dark))
+
+
 def draw_slide(slide: SlideScene, scene: DeckScene, width: int = WIDTH) -> Image.Image:
     """*slide* drawn *width* pixels wide (16:9), as an RGB image."""
     k = width * OVERSAMPLE / PAGE_W
     canvas = Image.new("RGBA", (width * OVERSAMPLE, round(PAGE_H * k)), _rgb(slide.background) + (255,))
     for frame in slide.frames:
         draw = ImageDraw.Draw(canvas)
-        if isinstance(frame, ShapeFrame):
+        if isinstance(frame, ShapeFrame) and frame.opacity < 1:  # a scrim, over the picture
+            b = frame.box
+            layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+            ImageDraw.Draw(layer).rectangle((b.x * k, b.y * k, (b.x + b.w) * k, (b.y + b.h) * k),
+                                            fill=_rgb(frame.fill) + (round(frame.opacity * 255),))
+            canvas.alpha_composite(layer)
+        elif isinstance(frame, ShapeFrame):
             b = frame.box
             xy = (b.x * k, b.y * k, (b.x + b.w) * k, (b.y + b.h) * k)
             fill = _rgb(frame.fill)
@@ -109,7 +141,32 @@ def draw_slide(slide: SlideScene, scene: DeckScene, width: int = WIDTH) -> Image
             _draw_text(draw, frame, scene, k)
         elif isinstance(frame, ImageFrame):
             _paste_image(canvas, frame, k)
+        elif isinstance(frame, TableFrame):
+            _draw_table(draw, frame, scene, k)
+        elif isinstance(frame, QrFrame):
+            _draw_qr(draw, frame, k)
+        elif isinstance(frame, ChartFrame):
+            _draw_chart(draw, frame, k)
     return canvas.convert("RGB").resize((width, round(width * PAGE_H / PAGE_W)), Image.Resampling.LANCZOS)
+
+
+def _draw_chart(draw: ImageDraw.ImageDraw, frame: ChartFrame, k: float) -> None:
+    """A chart's gridlines, bars, lines, points and slices (labels are too small to read at this size)."""
+    for x1, y1, x2, y2 in frame.gridlines:
+        draw.line((x1 * k, y1 * k, x2 * k, y2 * k), fill=_rgb(frame.grid_color), width=max(1, round(0.75 * k)))
+    for m in frame.marks:
+        if m.shape == "line":
+            draw.line([(x * k, y * k) for x, y in m.points], fill=_rgb(m.fill), width=max(1, round(2.5 * k)))
+            continue
+        assert m.box is not None
+        b = m.box
+        xy = (b.x * k, b.y * k, (b.x + b.w) * k, (b.y + b.h) * k)
+        if m.shape == "wedge":  # Pillow's angles run clockwise from 3 o'clock, ours from 12
+            draw.pieslice(xy, m.angles[0] - 90, m.angles[1] - 90, fill=_rgb(m.fill))
+        elif m.shape == "dot":
+            draw.ellipse(xy, fill=_rgb(m.fill))
+        else:
+            draw.rectangle(xy, fill=_rgb(m.fill))
 
 
 def thumbnail_jpeg(scene: DeckScene, width: int = WIDTH) -> bytes:

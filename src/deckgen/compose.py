@@ -108,6 +108,11 @@ class Composer:
                           link_color=self.c("on_primary") if on_dark else self.c("link"))
         return fit(frame, self.brand)
 
+    def closing(self, text: str, y: float, h: float, size: float = 20, align: str = "left") -> TextFrame:
+        """The closing line under a slide's body: one bold line in the secondary colour."""
+        return self.text("closing", Box(MX, y, CONTENT_W, h),
+                         [self.para(text, size, self.c("secondary"), bold=True, align=align)], field="closing")
+
     def header(self, title: str | None, kicker: str | None = None) -> list[Frame]:
         frames: list[Frame] = []
         if kicker:

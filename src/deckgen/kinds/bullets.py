@@ -41,8 +41,7 @@ def compose(c: Composer, s: BulletsSlide) -> tuple[str, list[Frame], str]:
     frames.append(c.text("body", Box(MX, BODY_TOP + 4, CONTENT_W, bottom - BODY_TOP - 4), paragraphs,
                          field="items", min_scale=0.55))
     if s.closing:
-        frames.append(c.text("closing", Box(MX, bottom + 6, CONTENT_W, 36),
-                             [c.para(s.closing, 20, c.c("secondary"), bold=True)], field="closing"))
+        frames.append(c.closing(s.closing, bottom + 6, 36))
     return c.c("background"), frames, plain_text(c.runs(s.title))
 
 

@@ -57,9 +57,7 @@ def compose(c: Composer, s: ChannelsSlide) -> tuple[str, list[Frame], str]:
                               c.para(c.fmt.list(values), 17, space_before=1)],
                              field=f"channels[{i + 1}]", valign="middle", min_scale=0.55))
     if s.closing:
-        frames.append(c.text("closing", Box(MX, bottom + 6, CONTENT_W, 34),
-                             [c.para(s.closing, 20, c.c("secondary"), bold=True, align="center")],
-                             field="closing"))
+        frames.append(c.closing(s.closing, bottom + 6, 34, align="center"))
     return c.c("background"), frames, plain_text(c.runs(s.title))
 
 

@@ -76,9 +76,7 @@ def compose(c: Composer, s: FiguresSlide) -> tuple[str, list[Frame], str]:
         frames.append(c.text(f"figure-{i + 1}", Box(box.x + 16, box.y + 10, box.w - 28, box.h - 20),
                              _figure_paragraphs(c, f), field=f"figures[{i + 1}]", min_scale=0.55))
     if s.closing:
-        frames.append(c.text("closing", Box(MX, bottom + 6, CONTENT_W, 34),
-                             [c.para(s.closing, 20, c.c("secondary"), bold=True, align="center")],
-                             field="closing"))
+        frames.append(c.closing(s.closing, bottom + 6, 34, align="center"))
     return c.c("background"), frames, plain_text(c.runs(s.title))
 
 

@@ -220,8 +220,7 @@ def compose(c: Composer, s: TableSlide) -> tuple[str, list[Frame], str]:
              for r, row in enumerate(s.rows, start=1)]
     frames.append(_lay_out(c, grid, widths, Box(MX, top, CONTENT_W, bottom - top), plain_text(c.runs(s.title))))
     if s.closing:
-        frames.append(c.text("closing", Box(MX, bottom + 6, CONTENT_W, 36),
-                             [c.para(s.closing, 18, c.c("secondary"), bold=True)], field="closing"))
+        frames.append(c.closing(s.closing, bottom + 6, 36, size=18))
     return c.c("background"), frames, plain_text(c.runs(s.title))
 
 

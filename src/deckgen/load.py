@@ -7,9 +7,10 @@ reports *all* problems of a deck as ``file:line:col: slide <id>: message``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Union, get_args, get_origin
@@ -362,12 +363,11 @@ def _image_problem(path: Path, name: str) -> str | None:
     return None
 
 
-def _kind_files(name: Any) -> Any:
-    """The kind's own list of the files a slide names, if it has one."""
+def _kind(name: Any) -> Any:
+    """The :class:`deckgen.kinds.Kind` called *name*, or None."""
     from .kinds import kinds
 
-    kind = kinds().get(name) if isinstance(name, str) else None
-    return kind.files if kind is not None else None
+    return kinds().get(name) if isinstance(name, str) else None
 
 
 def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, int]], directory: Path,
@@ -401,48 +401,28 @@ def _reference_problems(data: dict[str, Any], positions: dict[Path_, tuple[int, 
                     problems.append(Problem(
                         f"unknown event '{eid}'; events of this deck: {known} (define it under 'events:')",
                         at(("slides", i, "events", j)), sid))
-        files: list[tuple[str, tuple[Any, ...]]] = []
-        if slide.get("kind") == "image" and isinstance(slide.get("file"), str):
-            files.append((slide["file"], ("slides", i, "file")))
-        if slide.get("kind") == "people" and isinstance(slide.get("people"), list):
-            files.extend((person["photo"], ("slides", i, "people", j, "photo"))
-                         for j, person in enumerate(slide["people"])
-                         if isinstance(person, dict) and isinstance(person.get("photo"), str))
-        own = _kind_files(slide.get("kind"))
-        if own is not None:
-            files.extend((name, ("slides", i) + below) for name, below in own(slide) if isinstance(name, str))
+        kind = _kind(slide.get("kind"))
+        if kind is None:
+            continue
+        files = [(name, ("slides", i) + below) for name, below in (kind.files or _no_files)(slide)
+                 if isinstance(name, str)]
         for name, path in files:
             _, problem = deck_file(name, directory)
             if problem:
                 problems.append(Problem(problem, at(path), sid))
-        if slide.get("kind") == "chart" and isinstance(slide.get("data"), str):
-            problems += _chart_data_problems(slide, directory, at, ("slides", i), sid)
+        if kind.check is not None:
+            below = functools.partial(_below, at, ("slides", i))
+            problems += [replace(p, slide=p.slide or sid) for p in kind.check(slide, directory, below)]
     return problems
 
 
-def _chart_data_problems(slide: dict[str, Any], directory: Path, at: Any, path: tuple[Any, ...],
-                         sid: str) -> list[Problem]:
-    """A chart's CSV file read and checked (its problems name the CSV file and line), and its
-    ``names`` checked against the file's labels (issue 16)."""
-    from .charts import read_csv
+def _no_files(slide: dict[str, Any]) -> list[tuple[Any, tuple[Any, ...]]]:
+    return []
 
-    name = slide["data"]
-    if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        return [Problem(f"'{name}' must be a CSV file beside deck.yaml (a relative path), not an address or "
-                        "absolute path", at(path + ("data",)), sid)]
-    kind = slide.get("type") if slide.get("type") in ("bar", "column", "line", "pie") else "column"
-    try:
-        table = read_csv(directory / name, directory, at(path + ("data",)), kind, slide.get("stacked") is True)
-    except DeckgenError as exc:
-        return [Problem(p.message, p.location, p.slide or sid) for p in exc.problems]
-    labels = [n for n, _ in table.series] + [c.text for c in table.categories if c.text]
-    problems = []
-    for j, entry in enumerate(slide.get("names") or []):
-        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and entry["label"] not in labels:
-            hint = did_you_mean(entry["label"], labels) or f"; its labels are: {', '.join(labels[:12])}"
-            problems.append(Problem(f"'{entry['label']}' is not a label of {name}{hint}",
-                                    at(path + ("names", j, "label")), sid))
-    return problems
+
+def _below(at: Any, slide_path: tuple[Any, ...], path: tuple[Any, ...]) -> Location:
+    """The location of *path* below the slide at *slide_path*."""
+    return at(slide_path + path)
 
 
 def _yaml_problem(exc: YAMLError, where: str, text: str = "") -> Problem:

@@ -7,7 +7,10 @@ A kind module holds everything that makes the kind:
 * its composition, ``compose(c, slide) -> (background, frames, title)``: the
   slide laid out as positioned frames (:mod:`deckgen.scene`) with the helpers of
   the :class:`deckgen.compose.Composer` *c*;
-* ``KIND = Kind("<name>", Model, compose)``, which it exports.
+* ``KIND = Kind("<name>", Model, compose)``, which it exports, with the optional
+  hooks the loader calls on the slide's raw data: ``files`` (the pictures it names,
+  checked to be inside the deck folder) and ``check`` (the other files it reads,
+  such as a chart's CSV file, checked with their own file and line).
 
 :data:`MODULES` lists the modules, in the order the JSON schema and error messages
 list the kinds.  From it :mod:`deckgen.model` builds the discriminated union of
@@ -27,9 +30,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..errors import Problem
     from ..compose import Composer
     from ..model import SlideBase
     from ..scene import Frame
@@ -58,6 +63,9 @@ class Kind:
     #: the files a slide names, from its raw YAML data (a dict): (name, path below the slide) pairs the
     #: loader checks (inside the deck folder, PNG or JPEG) together with the schema's problems
     files: Callable[[dict[str, Any]], Iterable[tuple[Any, tuple[Any, ...]]]] | None = None
+    #: the problems of the other files a slide reads, from its raw YAML data, the deck folder and a function
+    #: that locates a path below the slide (a chart's CSV file: its own file and line); checked with the files
+    check: Callable[[dict[str, Any], Path, Callable[[tuple[Any, ...]], Any]], list[Problem]] | None = None
 
 
 #: the ``background`` field of the slides that may have a picture behind them (title, section, statement)

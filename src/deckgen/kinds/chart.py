@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from .. import charts
 from ..compose import BODY_BOTTOM, BODY_TOP, CONTENT_W, MX, Composer
-from ..errors import Location
+from ..errors import DeckgenError, Location, Problem
+from ..hints import did_you_mean
 from ..markup import plain_text
 from ..model import MAX_FIGURE, Model, SlideBase, YearMonth
 from ..scene import Box, Frame
@@ -143,4 +145,28 @@ def compose(c: Composer, s: ChartSlide) -> tuple[str, list[Frame], str]:
     return c.c("background"), frames, plain_text(c.runs(s.title))
 
 
-KIND = Kind("chart", ChartSlide, compose)
+def data_problems(slide: dict[str, Any], deck_dir: Path, at: Callable[[tuple[Any, ...]], Any]) -> list[Problem]:
+    """A chart's CSV file read and checked, its problems naming the CSV file and line, and its ``names``
+    checked against the file's labels (a :attr:`Kind.check` function, run by the loader)."""
+    name = slide.get("data")
+    if not isinstance(name, str):
+        return []
+    if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return [Problem(f"'{name}' must be a CSV file beside deck.yaml (a relative path), not an address or "
+                        "absolute path", at(("data",)))]
+    kind = slide.get("type") if slide.get("type") in ("bar", "column", "line", "pie") else "column"
+    try:
+        table = charts.read_csv(deck_dir / name, deck_dir, at(("data",)), kind, slide.get("stacked") is True)
+    except DeckgenError as exc:
+        return list(exc.problems)
+    labels = [n for n, _ in table.series] + [c.text for c in table.categories if c.text]
+    problems = []
+    for j, entry in enumerate(slide.get("names") or []):
+        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and entry["label"] not in labels:
+            hint = did_you_mean(entry["label"], labels) or f"; its labels are: {', '.join(labels[:12])}"
+            problems.append(Problem(f"'{entry['label']}' is not a label of {name}{hint}",
+                                    at(("names", j, "label"))))
+    return problems
+
+
+KIND = Kind("chart", ChartSlide, compose, check=data_problems)

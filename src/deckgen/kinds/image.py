@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from PIL import Image
 from pydantic import Field
@@ -46,4 +47,9 @@ def compose(c: Composer, s: ImageSlide) -> tuple[str, list[Frame], str]:
     return c.c("background"), frames, plain_text(c.runs(s.title or s.alt))
 
 
-KIND = Kind("image", ImageSlide, compose)
+def files(slide: dict[str, Any]) -> Iterable[tuple[Any, tuple[Any, ...]]]:
+    """The picture an image slide shows (a :attr:`Kind.files` function)."""
+    yield slide.get("file"), ("file",)
+
+
+KIND = Kind("image", ImageSlide, compose, files=files)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -57,4 +58,12 @@ def compose(c: Composer, s: PeopleSlide) -> tuple[str, list[Frame], str]:
     return c.c("background"), frames, plain_text(c.runs(s.title))
 
 
-KIND = Kind("people", PeopleSlide, compose)
+def files(slide: dict[str, Any]) -> Iterable[tuple[Any, tuple[Any, ...]]]:
+    """The photos of a people slide (a :attr:`Kind.files` function)."""
+    people = slide.get("people")
+    for j, person in enumerate(people if isinstance(people, list) else []):
+        if isinstance(person, dict):
+            yield person.get("photo"), ("people", j, "photo")
+
+
+KIND = Kind("people", PeopleSlide, compose, files=files)

@@ -31,10 +31,11 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE,
                              XL_TICK_LABEL_POSITION, XL_TICK_MARK)
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Pt
 from xlsxwriter import Workbook
 
 from .charts import ChartStyle, contrast_text
+from .render_pptx import _rgb, _sub, emu  # the PPTX renderer's own helpers (it imports this module lazily)
 from .scene import ChartFrame
 
 _TYPES = {
@@ -84,10 +85,6 @@ def chart_data(frame: ChartFrame, created: dt.datetime) -> CategoryChartData:
     return data
 
 
-def _rgb(color: str) -> RGBColor:
-    return RGBColor.from_string(color.lstrip("#").upper())
-
-
 def _font(font: Any, frame: ChartFrame, size: float, color: str, bold: bool = False) -> None:
     font.name = frame.font
     font.size = Pt(size)
@@ -95,11 +92,10 @@ def _font(font: Any, frame: ChartFrame, size: float, color: str, bold: bool = Fa
     font.color.rgb = _rgb(color)
 
 
-def add_chart(slide: Any, shape_id: int, frame: ChartFrame, created: dt.datetime, decorative: bool = False) -> Any:
+def add_chart(slide: Any, shape_id: int, frame: ChartFrame, created: dt.datetime) -> Any:
     """Draw *frame* on *slide* as a native chart with its workbook; returns the graphic frame."""
     b = frame.box
-    graphic = slide.shapes.add_chart(_TYPES[(frame.type, frame.stacked)], Emu(round(b.x * 12700)),
-                                     Emu(round(b.y * 12700)), Emu(round(b.w * 12700)), Emu(round(b.h * 12700)),
+    graphic = slide.shapes.add_chart(_TYPES[(frame.type, frame.stacked)], emu(b.x), emu(b.y), emu(b.w), emu(b.h),
                                      chart_data(frame, created))
     cnvpr = graphic._element.nvGraphicFramePr.cNvPr
     cnvpr.set("id", str(shape_id))
@@ -211,10 +207,6 @@ def _labels(plot: Any, frame: ChartFrame) -> None:
                 label = s.points[i].data_label
                 _font(label.font, frame, frame.label_size, color, bold=frame.type == "pie")
                 label.position = XL_LABEL_POSITION.CENTER
-
-
-def _sub(parent: Any, tag: str, **attrs: str) -> Any:
-    return etree.SubElement(parent, qn(tag), {k: v for k, v in attrs.items()})
 
 
 def _xml(chart: Any, frame: ChartFrame) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PIL import Image
 
+from .contrast import hex_mix  # noqa: F401 (the kinds take their tints from here)
 from .formatting import Formatter, escape_markup
 from .markup import LinkStyle, Run, parse, plain_text
 from .measure import Piece, load_metrics, widest_word, wrap_lines
@@ -57,13 +58,6 @@ class Phrases(Protocol):
     """deckgen's own words in the target language (``layouts/phrases.j2``)."""
 
     def __getattr__(self, name: str) -> Callable[..., str]: ...
-
-
-def hex_mix(color: str, background: str, amount: float) -> str:
-    """*color* laid over *background* at opacity *amount* (for tints)."""
-    a = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(background[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x * amount + y * (1 - amount)):02X}" for x, y in zip(a, b))
 
 
 @dataclass

@@ -13,10 +13,13 @@ as WCAG exempts decoration.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .brand import Brand
 from .errors import Location, Problem
 from .scene import DeckScene, ShapeFrame, SlideScene, TextFrame, text_frames
+
+if TYPE_CHECKING:  # only named in annotations: compose imports this module's colour maths
+    from .brand import Brand
 
 NORMAL_MINIMUM = 4.5
 LARGE_MINIMUM = 3.0
@@ -76,7 +79,7 @@ def backgrounds_of(slide: SlideScene, frame: TextFrame) -> list[str]:
             break
         if isinstance(other, ShapeFrame) and _covers(other, frame):
             if other.opacity < 1:
-                colors = [_over(other.fill, under, other.opacity) for under in ("#000000", "#FFFFFF")]
+                colors = [hex_mix(other.fill, under, other.opacity) for under in ("#000000", "#FFFFFF")]
             else:
                 colors = [other.fill]
     return colors
@@ -87,10 +90,11 @@ def background_of(slide: SlideScene, frame: TextFrame) -> str:
     return backgrounds_of(slide, frame)[0]
 
 
-def _over(color: str, under: str, opacity: float) -> str:
+def hex_mix(color: str, background: str, amount: float) -> str:
+    """*color* laid over *background* at opacity *amount*: a tint, or a scrim over what is under it."""
     a = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(under[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x * opacity + y * (1 - opacity)):02X}" for x, y in zip(a, b))
+    b = [int(background[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x * amount + y * (1 - amount)):02X}" for x, y in zip(a, b))
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ def _name(color: str, brand: Brand, roles: tuple[str, ...]) -> tuple[str, Locati
     opacity = colors.scrim_opacity
     for scrim in dict.fromkeys(filter(None, (colors.scrim, colors.scrim_light, *(brand.color(r) for r in roles)))):
         for under, picture in (("#000000", "a dark"), ("#FFFFFF", "a light")):
-            if _over(scrim, under, opacity).upper() == color.upper():
+            if hex_mix(scrim, under, opacity).upper() == color.upper():
                 return (f"{color.upper()} (the scrim {scrim.upper()} at scrim_opacity {opacity:g} over {picture} "
                         "background picture)", brand.location("colors", "scrim_opacity")
                         or brand.location("colors", "scrim"))

@@ -24,7 +24,7 @@ from .errors import DeckError, DeckgenError, Location, Problem, display_path
 from .hints import did_you_mean, id_hint, impossible_date, number_hint, yaml_syntax_hint
 from .interrupts import check
 from .model import SLIDE_KINDS, Deck
-from .paths import DECK_FILE, confine, confine_deck, inside
+from .paths import DECK_FILE, confine, confine_deck, inside, not_relative
 
 #: the most YAML nodes a deck may expand to (aliases included): far above any real deck,
 #: far below what a "billion laughs" file would make us walk
@@ -324,7 +324,7 @@ def validation_problems(exc: ValidationError, data: dict[str, Any],
 
 def deck_file(name: str, directory: Path) -> tuple[Path | None, str | None]:
     """Resolve an image named in a deck; return (path, None) or (None, what is wrong)."""
-    if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
+    if not_relative(name):
         return None, f"'{name}' must be a file beside deck.yaml (a relative path), not an address or absolute path"
     path = directory / name
     try:

@@ -7,6 +7,7 @@ Standard library only: the incremental check uses these before anything heavy is
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import DeckgenError, Location, display_path
@@ -46,6 +47,12 @@ def _real(path: Path) -> Path | None:
         return path.resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
         return None
+
+
+def not_relative(name: str) -> bool:
+    """Whether a file name written in a deck is an address or an absolute path rather than a path
+    relative to the deck folder (the only kind a deck may name)."""
+    return "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name) is not None
 
 
 def inside(path: Path | str, root: Path | str) -> bool:

@@ -21,6 +21,7 @@ from ..compose import BODY_BOTTOM, BODY_TOP, CONTENT_W, MX, Composer
 from ..errors import DeckgenError, Location, Problem
 from ..hints import did_you_mean
 from ..markup import plain_text
+from ..paths import not_relative
 from ..model import MAX_FIGURE, Model, SlideBase, YearMonth
 from ..scene import Box, Frame
 from . import Kind
@@ -151,7 +152,7 @@ def data_problems(slide: dict[str, Any], deck_dir: Path, at: Callable[[tuple[Any
     name = slide.get("data")
     if not isinstance(name, str):
         return []
-    if "://" in name or name.startswith(("data:", "/", "\\")) or re.match(r"^[A-Za-z]:", name):
+    if not_relative(name):
         return [Problem(f"'{name}' must be a CSV file beside deck.yaml (a relative path), not an address or "
                         "absolute path", at(("data",)))]
     kind = slide.get("type") if slide.get("type") in ("bar", "column", "line", "pie") else "column"
